@@ -1,0 +1,139 @@
+//! One line a person reads: `2026-11-24T04:51:21.123Z WARN  cpu: usage 93.5% ≥ 90%`.
+
+use core::fmt::{self, Write};
+
+use crate::entry::{Entry, EntryKind, Event};
+use crate::metric::{MetricNames, Series, Unit};
+
+use super::text::{lossy, plain};
+use super::time::Timestamp;
+use super::value::Value;
+
+/// Writes `entry` as one human-readable line (no newline).
+///
+/// Logs: `TIME LEVEL target: message`; metrics: `TIME METRIC name{label} value`;
+/// events: `TIME EVENT what`. `TIME` is ISO 8601 UTC when `anchor` (Unix µs
+/// minus ring µs) is known, else `+seconds` since the clock's origin.
+///
+/// # Errors
+/// Only those of `w`.
+pub fn human(
+    w: &mut impl Write,
+    entry: &Entry<'_>,
+    anchor: Option<i64>,
+    names: &impl MetricNames,
+) -> fmt::Result {
+    write!(w, "{} ", Timestamp { timestamp_us: entry.timestamp_us, anchor })?;
+    match &entry.kind {
+        EntryKind::Log(log) => {
+            write!(w, "{:<5} ", log.level)?;
+            lossy(w, log.target, plain)?;
+            w.write_str(": ")?;
+            lossy(w, log.message, plain)?;
+            if log.truncated {
+                w.write_str(" [truncated]")?;
+            }
+            Ok(())
+        }
+        EntryKind::Metric(sample) => {
+            w.write_str("METRIC ")?;
+            series(w, sample.series, names)?;
+            let unit = names.describe(sample.series.metric).map_or(Unit::None, |i| i.unit);
+            write!(w, " {}", Value(sample.value, unit))
+        }
+        EntryKind::Event(event) => {
+            w.write_str("EVENT ")?;
+            match event {
+                Event::Dropped { count } => write!(w, "dropped {count} entries"),
+                Event::Boot { reason } => write!(w, "boot (previous reset: {})", reason.as_str()),
+                Event::Anchor { unix_us } => {
+                    w.write_str("clock anchored at ")?;
+                    super::time::iso8601(w, *unix_us as i64)
+                }
+                Event::Threshold(c) => {
+                    w.write_str("threshold ")?;
+                    series(w, c.series, names)?;
+                    let unit = names.describe(c.series.metric).map_or(Unit::None, |i| i.unit);
+                    let from = c.from.map_or("OK", |l| l.as_str());
+                    let to = c.to.map_or("OK", |l| l.as_str());
+                    write!(
+                        w,
+                        " {from} -> {to} at {} (threshold {})",
+                        Value(c.value, unit),
+                        Value(c.threshold, unit)
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// `name` or `name{label=value}` for a series.
+pub(crate) fn series(w: &mut impl Write, series: Series, names: &impl MetricNames) -> fmt::Result {
+    match names.describe(series.metric) {
+        Some(info) => w.write_str(info.name)?,
+        None => write!(w, "metric#{}", series.metric.0)?,
+    }
+    let label_name = names.describe(series.metric).map_or("", |i| i.instance_label);
+    let label = names.instance_label(series);
+    if series.instance == 0 && label.is_none() && label_name.is_empty() {
+        return Ok(());
+    }
+    let key = if label_name.is_empty() { "instance" } else { label_name };
+    match label {
+        Some(label) => write!(w, "{{{key}={label}}}"),
+        None => write!(w, "{{{key}={}}}", series.instance),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Crossing, Level, LogRecord, MetricId, Registry, ResetReason, Sample, CATALOG};
+
+    fn line(kind: EntryKind<'_>, names: &impl MetricNames) -> String {
+        let mut s = String::new();
+        human(&mut s, &Entry { seq: 0, timestamp_us: 2_500_000, kind }, None, names).unwrap();
+        s
+    }
+
+    #[test]
+    fn each_kind() {
+        let log =
+            LogRecord { level: Level::Critical, target: b"db", message: b"bad \xff\nbyte", truncated: true };
+        assert_eq!(
+            line(EntryKind::Log(log), &CATALOG),
+            "+2.500000s CRITICAL db: bad \u{fffd}\\nbyte [truncated]"
+        );
+        let mut reg: Registry<1, 1> = Registry::new();
+        reg.set_label(MetricId::DISK_USAGE.instance(1), "/home").unwrap();
+        let disk = Sample { series: MetricId::DISK_USAGE.instance(1), value: 91.25 };
+        assert_eq!(
+            line(EntryKind::Metric(disk), &reg),
+            "+2.500000s METRIC disk.usage{mountpoint=/home} 91.2%"
+        );
+        let cpu = Sample { series: MetricId::CPU_CORE_USAGE.instance(3), value: f64::NAN };
+        assert_eq!(line(EntryKind::Metric(cpu), &CATALOG), "+2.500000s METRIC cpu.core.usage{cpu=3} NaN");
+        let custom = Sample::new(MetricId(200), 4.0);
+        assert_eq!(line(EntryKind::Metric(custom), &CATALOG), "+2.500000s METRIC metric#200 4");
+        assert_eq!(
+            line(EntryKind::Event(Event::Dropped { count: 3 }), &CATALOG),
+            "+2.500000s EVENT dropped 3 entries"
+        );
+        assert_eq!(
+            line(EntryKind::Event(Event::Boot { reason: ResetReason::Watchdog }), &CATALOG),
+            "+2.500000s EVENT boot (previous reset: watchdog)"
+        );
+        let crossing = Crossing {
+            series: MetricId::CPU_USAGE.series(),
+            from: None,
+            to: Some(Level::Error),
+            value: 93.5,
+            threshold: 90.0,
+        };
+        assert_eq!(
+            line(EntryKind::Event(Event::Threshold(crossing)), &CATALOG),
+            "+2.500000s EVENT threshold cpu.usage OK -> ERROR at 93.5% (threshold 90%)"
+        );
+    }
+}

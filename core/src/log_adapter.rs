@@ -1,0 +1,191 @@
+//! A `log::Log` that formats records straight into a [`SharedRing`], with no
+//! heap allocation: every crate's `log::info!` lands in the ring.
+//!
+//! # Example
+//!
+//! ```
+//! use vitals_core::{CounterClock, LevelFilter, Policy, RingLogger, SharedRing};
+//!
+//! static RING: SharedRing<[u8; 4096]> = SharedRing::new([0; 4096], Policy::OverwriteOldest);
+//! static LOGGER: RingLogger<[u8; 4096], CounterClock> = RingLogger::new(&RING, CounterClock::new());
+//!
+//! LOGGER.install(LevelFilter::Debug).expect("no other logger installed");
+//! log::info!("cpu={:.1} mem={:.2} step {}", 12.5, 40.25, 7);
+//! assert_eq!(RING.with(|ring| ring.len()), 1);
+//! ```
+
+use core::cell::RefCell;
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use critical_section::Mutex;
+
+use crate::clock::Clock;
+use crate::entry::{self, MAX_MESSAGE_LEN, MAX_TARGET_LEN};
+use crate::filter::{self, FilterSpecError, TargetFilters};
+use crate::level::{Level, LevelFilter};
+use crate::ring::SharedRing;
+
+/// Per-target rules a [`RingLogger`] holds.
+pub const MAX_TARGET_RULES: usize = 16;
+
+/// A `log::Log` implementation that writes into a `'static` [`SharedRing`].
+///
+/// Filtering: the `log` crate's own max level (set by [`RingLogger::install`]),
+/// then the Vitals global filter ([`crate::max_level`]), then this logger's
+/// per-target table when it has rules. Messages are formatted into a stack
+/// buffer of [`MAX_MESSAGE_LEN`] bytes; longer ones are cut and flagged.
+pub struct RingLogger<B: 'static, C> {
+    ring: &'static SharedRing<B>,
+    clock: C,
+    targets: Mutex<RefCell<TargetFilters<MAX_TARGET_RULES>>>,
+    has_target_rules: AtomicBool,
+}
+
+impl<B, C> RingLogger<B, C> {
+    /// A logger writing into `ring`, stamping entries with `clock`.
+    pub const fn new(ring: &'static SharedRing<B>, clock: C) -> Self {
+        RingLogger {
+            ring,
+            clock,
+            targets: Mutex::new(RefCell::new(TargetFilters::new(LevelFilter::Trace))),
+            has_target_rules: AtomicBool::new(false),
+        }
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'static> RingLogger<B, C> {
+    /// Installs this logger as the `log` crate's logger and sets both the
+    /// `log` and the Vitals global filter to `filter`.
+    ///
+    /// # Errors
+    /// `log::SetLoggerError` when another logger is installed.
+    pub fn install(&'static self, filter: LevelFilter) -> Result<(), log::SetLoggerError> {
+        log::set_logger(self)?;
+        self.set_level(filter);
+        Ok(())
+    }
+
+    /// Sets the `log` crate's and the Vitals global filter.
+    pub fn set_level(&self, filter: LevelFilter) {
+        filter::set_max_level(filter);
+        self.sync_log_max(filter);
+    }
+
+    /// Applies a spec such as `info,my_crate::net=debug`: its bare level
+    /// becomes the global filter, its `target=level` items the per-target table.
+    ///
+    /// # Errors
+    /// [`FilterSpecError`] naming the bad item; nothing changes then.
+    pub fn set_spec(&self, spec: &str) -> Result<(), FilterSpecError> {
+        let table: TargetFilters<MAX_TARGET_RULES> = spec.parse()?;
+        let most_verbose = table.most_verbose();
+        let has_rules = table.has_rules();
+        critical_section::with(|cs| *self.targets.borrow_ref_mut(cs) = table);
+        self.has_target_rules.store(has_rules, Ordering::Relaxed);
+        // The fast global check must let through what any rule wants.
+        filter::set_max_level(most_verbose);
+        self.sync_log_max(most_verbose);
+        Ok(())
+    }
+
+    fn sync_log_max(&self, filter: LevelFilter) {
+        log::set_max_level(filter.into());
+    }
+
+    fn passes(&self, level: Level, target: &str) -> bool {
+        if !filter::enabled(level) {
+            return false;
+        }
+        if !self.has_target_rules.load(Ordering::Relaxed) {
+            return true;
+        }
+        critical_section::with(|cs| self.targets.borrow_ref(cs).enabled(level, target))
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'static> log::Log
+    for RingLogger<B, C>
+{
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        self.passes(metadata.level().into(), metadata.target())
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        let level = Level::from(record.level());
+        if !self.passes(level, record.target()) {
+            return;
+        }
+        let mut message = MessageBuf::new();
+        // `as_str` skips the formatting machinery for literal messages.
+        match record.args().as_str() {
+            Some(text) => message.push_str(text),
+            None => {
+                let _ = message.write_fmt(*record.args());
+            }
+        }
+        let (target, cut_target) = entry::truncate(record.target().as_bytes(), MAX_TARGET_LEN);
+        let timestamp = self.clock.now_us();
+        let _ = self.ring.push_log_parts(
+            timestamp,
+            level,
+            target,
+            message.as_bytes(),
+            cut_target | message.truncated,
+        );
+    }
+
+    fn flush(&self) {}
+}
+
+/// A stack buffer that keeps the first [`MAX_MESSAGE_LEN`] bytes written to
+/// it, cutting at a character boundary, and remembers whether it cut.
+struct MessageBuf {
+    bytes: [u8; MAX_MESSAGE_LEN],
+    len: usize,
+    truncated: bool,
+}
+
+impl MessageBuf {
+    fn new() -> Self {
+        MessageBuf { bytes: [0; MAX_MESSAGE_LEN], len: 0, truncated: false }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    fn push_str(&mut self, s: &str) {
+        let room = MAX_MESSAGE_LEN - self.len;
+        let mut take = s.len().min(room);
+        if take < s.len() {
+            self.truncated = true;
+            while !s.is_char_boundary(take) {
+                take -= 1;
+            }
+        }
+        self.bytes[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
+        self.len += take;
+    }
+}
+
+impl Write for MessageBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_buf_cuts_at_char_boundary() {
+        let mut buf = MessageBuf::new();
+        buf.push_str(&"a".repeat(MAX_MESSAGE_LEN - 1));
+        buf.push_str("€uro");
+        assert!(buf.truncated);
+        assert_eq!(buf.len, MAX_MESSAGE_LEN - 1);
+    }
+}

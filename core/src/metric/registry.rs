@@ -1,0 +1,190 @@
+//! Custom metrics and instance labels, registered at run time without
+//! allocation.
+
+use core::fmt;
+
+use super::{MetricId, MetricInfo, MetricKind, MetricNames, Series, Unit, CATALOG};
+
+/// Longest name or label a [`Registry`] stores.
+pub const MAX_NAME_LEN: usize = 48;
+
+#[derive(Clone, Debug)]
+struct Custom {
+    name: heapless::String<MAX_NAME_LEN>,
+    unit: Unit,
+    kind: MetricKind,
+}
+
+#[derive(Clone, Debug)]
+struct Label {
+    series: Series,
+    label: heapless::String<MAX_NAME_LEN>,
+}
+
+/// Up to `M` custom metrics and `L` instance labels, on top of the catalog.
+///
+/// ```
+/// use vitals_core::{MetricId, MetricKind, MetricNames, Registry, Unit};
+///
+/// let mut registry: Registry<4, 8> = Registry::new();
+/// let queue = registry.register("app.queue_depth", Unit::None, MetricKind::Gauge)?;
+/// assert!(queue.is_custom());
+/// registry.set_label(MetricId::DISK_USED.instance(1), "/home")?;
+///
+/// assert_eq!(registry.describe(queue).unwrap().name, "app.queue_depth");
+/// assert_eq!(registry.instance_label(MetricId::DISK_USED.instance(1)), Some("/home"));
+/// assert_eq!(registry.describe(MetricId::CPU_USAGE).unwrap().name, "cpu.usage");
+/// # Ok::<(), vitals_core::RegistryError>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Registry<const M: usize, const L: usize> {
+    customs: heapless::Vec<Custom, M>,
+    labels: heapless::Vec<Label, L>,
+}
+
+/// Why a registration was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// The table holds no more entries; build it with a larger capacity.
+    Full,
+    /// The name or label is longer than 48 bytes.
+    NameTooLong,
+    /// The name is empty or uses characters other than `[A-Za-z0-9_.:-]`.
+    BadName,
+    /// The name belongs to a catalog metric or was registered with another unit or kind.
+    Conflict,
+}
+
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RegistryError::Full => "metric registry is full: give it a larger capacity",
+            RegistryError::NameTooLong => "metric name or label is longer than 48 bytes",
+            RegistryError::BadName => {
+                "metric name must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`"
+            }
+            RegistryError::Conflict => {
+                "metric name is already used by the catalog or with another unit or kind"
+            }
+        })
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for RegistryError {}
+
+impl<const M: usize, const L: usize> Registry<M, L> {
+    /// An empty registry.
+    pub const fn new() -> Self {
+        Registry { customs: heapless::Vec::new(), labels: heapless::Vec::new() }
+    }
+
+    /// Registers a custom metric, or returns the id it already has.
+    ///
+    /// # Errors
+    /// See [`RegistryError`].
+    pub fn register(&mut self, name: &str, unit: Unit, kind: MetricKind) -> Result<MetricId, RegistryError> {
+        if name.is_empty()
+            || !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
+        {
+            return Err(RegistryError::BadName);
+        }
+        if CATALOG.find(name).is_some() {
+            return Err(RegistryError::Conflict);
+        }
+        if let Some(i) = self.customs.iter().position(|c| c.name == name) {
+            let existing = &self.customs[i];
+            return if existing.unit == unit && existing.kind == kind {
+                Ok(MetricId(MetricId::CUSTOM_BASE + i as u16))
+            } else {
+                Err(RegistryError::Conflict)
+            };
+        }
+        let mut stored = heapless::String::new();
+        stored.push_str(name).map_err(|_| RegistryError::NameTooLong)?;
+        let id = MetricId(MetricId::CUSTOM_BASE + self.customs.len() as u16);
+        self.customs.push(Custom { name: stored, unit, kind }).map_err(|_| RegistryError::Full)?;
+        Ok(id)
+    }
+
+    /// Finds a metric by dotted name, in the catalog first.
+    pub fn find(&self, name: &str) -> Option<MetricId> {
+        CATALOG.find(name).or_else(|| {
+            self.customs
+                .iter()
+                .position(|c| c.name == name)
+                .map(|i| MetricId(MetricId::CUSTOM_BASE + i as u16))
+        })
+    }
+
+    /// Gives an instance a human label (`/home`, `eth0`, `cpu3`).
+    ///
+    /// # Errors
+    /// [`RegistryError::Full`] or [`RegistryError::NameTooLong`].
+    pub fn set_label(&mut self, series: Series, label: &str) -> Result<(), RegistryError> {
+        let mut stored = heapless::String::new();
+        stored.push_str(label).map_err(|_| RegistryError::NameTooLong)?;
+        if let Some(existing) = self.labels.iter_mut().find(|l| l.series == series) {
+            existing.label = stored;
+            return Ok(());
+        }
+        self.labels.push(Label { series, label: stored }).map_err(|_| RegistryError::Full)
+    }
+
+    /// The instance carrying `label` for `metric`, if registered.
+    pub fn find_instance(&self, metric: MetricId, label: &str) -> Option<u16> {
+        self.labels.iter().find(|l| l.series.metric == metric && l.label == label).map(|l| l.series.instance)
+    }
+
+    /// Number of custom metrics registered.
+    pub fn custom_len(&self) -> usize {
+        self.customs.len()
+    }
+}
+
+impl<const M: usize, const L: usize> MetricNames for Registry<M, L> {
+    fn describe(&self, metric: MetricId) -> Option<MetricInfo<'_>> {
+        if !metric.is_custom() {
+            return CATALOG.describe(metric);
+        }
+        let custom = self.customs.get(usize::from(metric.0 - MetricId::CUSTOM_BASE))?;
+        Some(MetricInfo {
+            name: &custom.name,
+            unit: custom.unit,
+            kind: custom.kind,
+            prometheus_name: "",
+            instance_label: "",
+            help: "Custom metric.",
+        })
+    }
+
+    fn instance_label(&self, series: Series) -> Option<&str> {
+        self.labels.iter().find(|l| l.series == series).map(|l| l.label.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_it_cannot_hold() {
+        let mut r: Registry<1, 1> = Registry::new();
+        assert_eq!(r.register("cpu.usage", Unit::Percent, MetricKind::Gauge), Err(RegistryError::Conflict));
+        assert_eq!(r.register("", Unit::None, MetricKind::Gauge), Err(RegistryError::BadName));
+        assert_eq!(r.register("a b", Unit::None, MetricKind::Gauge), Err(RegistryError::BadName));
+        let a = r.register("a", Unit::None, MetricKind::Gauge).unwrap();
+        assert_eq!(r.register("a", Unit::None, MetricKind::Gauge), Ok(a));
+        assert_eq!(r.register("a", Unit::Bytes, MetricKind::Gauge), Err(RegistryError::Conflict));
+        assert_eq!(r.register("b", Unit::None, MetricKind::Gauge), Err(RegistryError::Full));
+        let long = "x".repeat(49);
+        let mut r2: Registry<1, 1> = Registry::new();
+        assert_eq!(r2.register(&long, Unit::None, MetricKind::Gauge), Err(RegistryError::NameTooLong));
+        r.set_label(MetricId::NET_RX_BYTES.instance(1), "eth0").unwrap();
+        r.set_label(MetricId::NET_RX_BYTES.instance(1), "eth1").unwrap();
+        assert_eq!(r.find_instance(MetricId::NET_RX_BYTES, "eth1"), Some(1));
+        assert_eq!(r.set_label(MetricId::NET_TX_BYTES.instance(1), "eth1"), Err(RegistryError::Full));
+    }
+}

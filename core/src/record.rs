@@ -1,0 +1,400 @@
+//! The byte layout of one entry, shared by the ring and the wire format.
+//!
+//! ```text
+//! record = len:varint  tag:u8  ts_delta:zigzag-varint  payload
+//! ```
+//! `len` counts the bytes after itself; a `len` of 0 is padding to the end
+//! of the ring's buffer. The full layout is in `FORMAT.md`.
+
+use crate::entry::{Crossing, EntryKind, Event, LogRecord, ResetReason, Sample};
+use crate::level::Level;
+use crate::metric::{MetricId, Series};
+use crate::varint;
+
+const KIND_LOG: u8 = 0;
+const KIND_METRIC: u8 = 1;
+const KIND_EVENT: u8 = 2;
+
+const LOG_TRUNCATED: u8 = 1 << 5;
+
+const VALUE_INT: u8 = 0;
+const VALUE_F32: u8 = 1;
+const VALUE_F64: u8 = 2;
+const METRIC_HAS_INSTANCE: u8 = 1 << 4;
+
+const EVENT_DROPPED: u8 = 0;
+const EVENT_BOOT: u8 = 1;
+const EVENT_ANCHOR: u8 = 2;
+const EVENT_THRESHOLD: u8 = 3;
+
+const NO_LEVEL: u8 = 0xFF;
+
+/// Integers up to 2^53 are exact in an `f64`, so they round-trip as varints.
+const MAX_EXACT_INT: f64 = 9_007_199_254_740_992.0;
+
+/// How a sample's value is stored: the shortest lossless form.
+#[derive(Clone, Copy)]
+enum Value {
+    Int(u64),
+    F32(f32),
+    F64(f64),
+}
+
+#[inline]
+fn classify(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() <= MAX_EXACT_INT && value.to_bits() != (-0.0f64).to_bits() {
+        Value::Int(varint::zigzag(value as i64))
+    } else if f64::from(value as f32).to_bits() == value.to_bits() {
+        Value::F32(value as f32)
+    } else {
+        Value::F64(value)
+    }
+}
+
+impl Value {
+    #[inline]
+    fn len(self) -> usize {
+        match self {
+            Value::Int(v) => varint::len(v),
+            Value::F32(_) => 4,
+            Value::F64(_) => 8,
+        }
+    }
+
+    #[inline]
+    fn code(self) -> u8 {
+        match self {
+            Value::Int(_) => VALUE_INT,
+            Value::F32(_) => VALUE_F32,
+            Value::F64(_) => VALUE_F64,
+        }
+    }
+
+    #[inline]
+    fn write(self, out: &mut [u8]) -> usize {
+        match self {
+            Value::Int(v) => varint::write(v, out),
+            Value::F32(v) => {
+                out[..4].copy_from_slice(&v.to_le_bytes());
+                4
+            }
+            Value::F64(v) => {
+                out[..8].copy_from_slice(&v.to_le_bytes());
+                8
+            }
+        }
+    }
+}
+
+/// The bytes a record's body (after `len`) takes.
+#[inline]
+pub(crate) fn body_len(kind: &EntryKind<'_>, delta: u64) -> usize {
+    1 + varint::len(delta) + payload_len(kind)
+}
+
+/// The bytes a whole record takes, `len` prefix included.
+#[inline]
+pub(crate) fn record_len(body: usize) -> usize {
+    varint::len(body as u64) + body
+}
+
+#[inline]
+fn payload_len(kind: &EntryKind<'_>) -> usize {
+    match kind {
+        EntryKind::Log(log) => varint::len(log.target.len() as u64) + log.target.len() + log.message.len(),
+        EntryKind::Metric(sample) => {
+            let instance =
+                if sample.series.instance == 0 { 0 } else { varint::len(u64::from(sample.series.instance)) };
+            varint::len(u64::from(sample.series.metric.0)) + instance + classify(sample.value).len()
+        }
+        EntryKind::Event(event) => match event {
+            Event::Dropped { count } => varint::len(*count),
+            Event::Boot { .. } => 1,
+            Event::Anchor { unix_us } => varint::len(*unix_us),
+            Event::Threshold(c) => {
+                varint::len(u64::from(c.series.metric.0)) + varint::len(u64::from(c.series.instance)) + 2 + 16
+            }
+        },
+    }
+}
+
+/// Writes a whole record (`len`, tag, delta, payload) of `body` bytes into
+/// `out`, which holds exactly [`record_len`]`(body)` bytes.
+#[inline]
+pub(crate) fn write(kind: &EntryKind<'_>, delta: u64, body: usize, out: &mut [u8]) {
+    let mut at = varint::write(body as u64, out);
+    match kind {
+        EntryKind::Log(log) => {
+            let truncated = if log.truncated { LOG_TRUNCATED } else { 0 };
+            out[at] = KIND_LOG | (log.level as u8) << 2 | truncated;
+            at += 1;
+            at += varint::write(delta, &mut out[at..]);
+            at += varint::write(log.target.len() as u64, &mut out[at..]);
+            out[at..at + log.target.len()].copy_from_slice(log.target);
+            at += log.target.len();
+            out[at..at + log.message.len()].copy_from_slice(log.message);
+        }
+        EntryKind::Metric(sample) => {
+            let value = classify(sample.value);
+            let has_instance = if sample.series.instance == 0 { 0 } else { METRIC_HAS_INSTANCE };
+            out[at] = KIND_METRIC | value.code() << 2 | has_instance;
+            at += 1;
+            at += varint::write(delta, &mut out[at..]);
+            at += varint::write(u64::from(sample.series.metric.0), &mut out[at..]);
+            if sample.series.instance != 0 {
+                at += varint::write(u64::from(sample.series.instance), &mut out[at..]);
+            }
+            value.write(&mut out[at..]);
+        }
+        EntryKind::Event(event) => {
+            let code = match event {
+                Event::Dropped { .. } => EVENT_DROPPED,
+                Event::Boot { .. } => EVENT_BOOT,
+                Event::Anchor { .. } => EVENT_ANCHOR,
+                Event::Threshold(_) => EVENT_THRESHOLD,
+            };
+            out[at] = KIND_EVENT | code << 2;
+            at += 1;
+            at += varint::write(delta, &mut out[at..]);
+            match event {
+                Event::Dropped { count } => {
+                    varint::write(*count, &mut out[at..]);
+                }
+                Event::Boot { reason } => out[at] = reason.code(),
+                Event::Anchor { unix_us } => {
+                    varint::write(*unix_us, &mut out[at..]);
+                }
+                Event::Threshold(c) => {
+                    at += varint::write(u64::from(c.series.metric.0), &mut out[at..]);
+                    at += varint::write(u64::from(c.series.instance), &mut out[at..]);
+                    out[at] = c.from.map_or(NO_LEVEL, |l| l as u8);
+                    out[at + 1] = c.to.map_or(NO_LEVEL, |l| l as u8);
+                    at += 2;
+                    out[at..at + 8].copy_from_slice(&c.value.to_le_bytes());
+                    out[at + 8..at + 16].copy_from_slice(&c.threshold.to_le_bytes());
+                }
+            }
+        }
+    }
+}
+
+/// Why a record could not be parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The bytes end inside the record.
+    Truncated,
+    /// A tag, level or code this version does not know.
+    UnknownTag,
+    /// A field is out of range (an id above 65535, a varint over 64 bits).
+    BadField,
+}
+
+/// A parsed record: its timestamp step, what it says, and its size.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Parsed<'a> {
+    /// Signed step from the previous record's timestamp.
+    pub delta: i64,
+    pub kind: EntryKind<'a>,
+    /// Bytes the whole record took, `len` included.
+    pub size: usize,
+}
+
+impl Parsed<'_> {
+    /// How far the sequence number moves past this record's own: a
+    /// `Dropped` event stands after the numbers of what it lost.
+    #[inline]
+    pub(crate) fn seq_skip(&self) -> u64 {
+        match self.kind {
+            EntryKind::Event(Event::Dropped { count }) => count,
+            _ => 0,
+        }
+    }
+}
+
+/// Reads the record at the start of `input`. `Ok(None)` is padding (`len` 0).
+#[inline]
+pub(crate) fn parse(input: &[u8]) -> Result<Option<Parsed<'_>>, RecordError> {
+    let (body, prefix) = varint::read(input).ok_or(RecordError::Truncated)?;
+    if body == 0 {
+        return Ok(None);
+    }
+    let end = prefix.checked_add(usize::try_from(body).map_err(|_| RecordError::BadField)?);
+    let bytes = end.and_then(|end| input.get(prefix..end)).ok_or(RecordError::Truncated)?;
+    let size = prefix + bytes.len();
+    let (&tag, rest) = bytes.split_first().ok_or(RecordError::Truncated)?;
+    let (delta, n) = varint::read(rest).ok_or(RecordError::Truncated)?;
+    let payload = &rest[n..];
+    let kind = match tag & 0b11 {
+        KIND_LOG => parse_log(tag, payload)?,
+        KIND_METRIC => parse_metric(tag, payload)?,
+        KIND_EVENT => parse_event(tag, payload)?,
+        _ => return Err(RecordError::UnknownTag),
+    };
+    Ok(Some(Parsed { delta: varint::unzigzag(delta), kind, size }))
+}
+
+fn parse_log(tag: u8, payload: &[u8]) -> Result<EntryKind<'_>, RecordError> {
+    if tag & 0b1100_0000 != 0 {
+        return Err(RecordError::UnknownTag);
+    }
+    let level = Level::from_u8((tag >> 2) & 0b111).ok_or(RecordError::UnknownTag)?;
+    let (target_len, n) = varint::read(payload).ok_or(RecordError::Truncated)?;
+    let rest = &payload[n..];
+    let target_len = usize::try_from(target_len).map_err(|_| RecordError::BadField)?;
+    if target_len > rest.len() {
+        return Err(RecordError::Truncated);
+    }
+    let (target, message) = rest.split_at(target_len);
+    Ok(EntryKind::Log(LogRecord { level, target, message, truncated: tag & LOG_TRUNCATED != 0 }))
+}
+
+fn read_u16(input: &[u8]) -> Result<(u16, usize), RecordError> {
+    let (value, n) = varint::read(input).ok_or(RecordError::Truncated)?;
+    Ok((u16::try_from(value).map_err(|_| RecordError::BadField)?, n))
+}
+
+fn read_f64(input: &[u8]) -> Result<f64, RecordError> {
+    let bytes: [u8; 8] =
+        input.get(..8).ok_or(RecordError::Truncated)?.try_into().map_err(|_| RecordError::Truncated)?;
+    Ok(f64::from_le_bytes(bytes))
+}
+
+fn parse_metric(tag: u8, payload: &[u8]) -> Result<EntryKind<'_>, RecordError> {
+    if tag & 0b1110_0000 != 0 {
+        return Err(RecordError::UnknownTag);
+    }
+    let (metric, mut at) = read_u16(payload)?;
+    let mut instance = 0;
+    if tag & METRIC_HAS_INSTANCE != 0 {
+        let (value, n) = read_u16(&payload[at..])?;
+        instance = value;
+        at += n;
+    }
+    let rest = &payload[at..];
+    let (value, used) = match (tag >> 2) & 0b11 {
+        VALUE_INT => {
+            let (v, n) = varint::read(rest).ok_or(RecordError::Truncated)?;
+            (varint::unzigzag(v) as f64, n)
+        }
+        VALUE_F32 => {
+            let bytes: [u8; 4] = rest
+                .get(..4)
+                .ok_or(RecordError::Truncated)?
+                .try_into()
+                .map_err(|_| RecordError::Truncated)?;
+            (f64::from(f32::from_le_bytes(bytes)), 4)
+        }
+        VALUE_F64 => (read_f64(rest)?, 8),
+        _ => return Err(RecordError::UnknownTag),
+    };
+    if used != rest.len() {
+        return Err(RecordError::BadField);
+    }
+    Ok(EntryKind::Metric(Sample { series: Series::new(MetricId(metric), instance), value }))
+}
+
+fn level_or_none(code: u8) -> Result<Option<Level>, RecordError> {
+    if code == NO_LEVEL {
+        Ok(None)
+    } else {
+        Level::from_u8(code).map(Some).ok_or(RecordError::UnknownTag)
+    }
+}
+
+fn parse_event(tag: u8, payload: &[u8]) -> Result<EntryKind<'_>, RecordError> {
+    if tag & 0b1100_0000 != 0 {
+        return Err(RecordError::UnknownTag);
+    }
+    let event = match (tag >> 2) & 0b1111 {
+        EVENT_DROPPED => Event::Dropped { count: varint::read(payload).ok_or(RecordError::Truncated)?.0 },
+        EVENT_BOOT => {
+            Event::Boot { reason: ResetReason::from_code(*payload.first().ok_or(RecordError::Truncated)?) }
+        }
+        EVENT_ANCHOR => Event::Anchor { unix_us: varint::read(payload).ok_or(RecordError::Truncated)?.0 },
+        EVENT_THRESHOLD => {
+            let (metric, a) = read_u16(payload)?;
+            let (instance, b) = read_u16(&payload[a..])?;
+            let rest = &payload[a + b..];
+            let levels = rest.get(..2).ok_or(RecordError::Truncated)?;
+            Event::Threshold(Crossing {
+                series: Series::new(MetricId(metric), instance),
+                from: level_or_none(levels[0])?,
+                to: level_or_none(levels[1])?,
+                value: read_f64(&rest[2..])?,
+                threshold: read_f64(rest.get(10..).ok_or(RecordError::Truncated)?)?,
+            })
+        }
+        _ => return Err(RecordError::UnknownTag),
+    };
+    Ok(EntryKind::Event(event))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(kind: EntryKind<'_>, delta: i64) {
+        let zz = varint::zigzag(delta);
+        let body = body_len(&kind, zz);
+        let mut buf = [0u8; 700];
+        let total = record_len(body);
+        write(&kind, zz, body, &mut buf[..total]);
+        let parsed = parse(&buf[..total]).unwrap().unwrap();
+        assert_eq!(parsed.size, total);
+        assert_eq!(parsed.delta, delta);
+        match (parsed.kind, kind) {
+            (EntryKind::Metric(a), EntryKind::Metric(b)) => {
+                assert_eq!(a.series, b.series);
+                assert_eq!(a.value.to_bits(), b.value.to_bits(), "{} vs {}", a.value, b.value);
+            }
+            (a, b) => assert_eq!(a, b),
+        }
+    }
+
+    #[test]
+    fn every_kind_round_trips() {
+        let log = LogRecord { level: Level::Warn, target: b"cpu", message: b"usage 93.5%", truncated: true };
+        round_trip(EntryKind::Log(log), 5);
+        for value in
+            [0.0, -0.0, 1.0, -7.0, 42.5, 0.1, 1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 2e15, 1e17]
+        {
+            round_trip(EntryKind::Metric(Sample { series: Series::new(MetricId(3), 0), value }), -3);
+            round_trip(EntryKind::Metric(Sample { series: Series::new(MetricId(300), 7), value }), 1_000_000);
+        }
+        for event in [
+            Event::Dropped { count: 12 },
+            Event::Boot { reason: ResetReason::Watchdog },
+            Event::Anchor { unix_us: 1_764_000_000_000_000 },
+            Event::Threshold(Crossing {
+                series: Series::new(MetricId::CPU_USAGE, 0),
+                from: None,
+                to: Some(Level::Error),
+                value: 93.5,
+                threshold: 90.0,
+            }),
+        ] {
+            round_trip(EntryKind::Event(event), i64::MIN);
+        }
+    }
+
+    #[test]
+    fn metric_sample_is_small() {
+        // A 1 s step (3-byte delta) and an f32-exact gauge: 10 bytes in all.
+        let kind = EntryKind::Metric(Sample::new(MetricId::CPU_USAGE, 93.5));
+        let body = body_len(&kind, varint::zigzag(1_000_000));
+        assert_eq!(record_len(body), 10);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert_eq!(parse(&[]).unwrap_err(), RecordError::Truncated);
+        assert!(parse(&[0]).unwrap().is_none());
+        assert_eq!(parse(&[5, 0]).unwrap_err(), RecordError::Truncated);
+        assert_eq!(parse(&[2, 0b11, 0]).unwrap_err(), RecordError::UnknownTag);
+        assert_eq!(parse(&[3, 0b1_1000, 0, 0]).unwrap_err(), RecordError::UnknownTag); // level 6
+        assert_eq!(parse(&[5, 1, 0, 0, 9, 9]).unwrap_err(), RecordError::BadField);
+        // trailing byte
+    }
+}

@@ -1,0 +1,189 @@
+//! Reading the ring in place: iteration oldest → newest, and cursors that
+//! let several readers each go at their own pace.
+
+use crate::entry::Entry;
+use crate::record;
+
+use super::Ring;
+
+/// Iterates stored entries, oldest first, borrowing them from the buffer.
+#[derive(Clone, Debug)]
+pub struct Iter<'a> {
+    buf: &'a [u8],
+    pos: u64,
+    off: usize,
+    end: u64,
+    seq: u64,
+    ts: u64,
+}
+
+impl<'a> Iter<'a> {
+    pub(crate) fn new(buf: &'a [u8], pos: u64, off: usize, end: u64, seq: u64, ts: u64) -> Self {
+        Iter { buf, pos, off, end, seq, ts }
+    }
+
+    /// Where the next entry would be read: (position, sequence, timestamp before it).
+    fn state(&self) -> (u64, u64, u64) {
+        (self.pos, self.seq, self.ts)
+    }
+
+    /// The next entry and the raw record bytes it was parsed from.
+    #[inline]
+    pub(crate) fn next_raw(&mut self) -> Option<(Entry<'a>, &'a [u8])> {
+        while self.pos < self.end {
+            let capacity = self.buf.len();
+            let parsed = match record::parse(self.buf.get(self.off..)?) {
+                Ok(Some(parsed)) => parsed,
+                Ok(None) => {
+                    // Padding: the next record is at the start of the buffer.
+                    self.pos += (capacity - self.off) as u64;
+                    self.off = 0;
+                    continue;
+                }
+                Err(_) => {
+                    self.pos = self.end; // unreachable for our own bytes; stop, don't panic
+                    return None;
+                }
+            };
+            self.ts = self.ts.wrapping_add(parsed.delta as u64);
+            let seq = self.seq.wrapping_add(parsed.seq_skip());
+            self.seq = seq.wrapping_add(1);
+            let raw = self.buf.get(self.off..self.off + parsed.size)?;
+            self.pos += parsed.size as u64;
+            self.off += parsed.size;
+            if self.off == capacity {
+                self.off = 0;
+            }
+            return Some((Entry { seq, timestamp_us: self.ts, kind: parsed.kind }, raw));
+        }
+        None
+    }
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Entry<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Entry<'a>> {
+        self.next_raw().map(|(entry, _)| entry)
+    }
+}
+
+/// A reader's place in a ring: the next sequence number it wants and where
+/// that entry is. Cheap to copy and store, e.g. one per exporter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Cursor {
+    seq: u64,
+    pos: u64,
+    ts: u64,
+    /// Whether `pos`/`ts` belong to `seq` (false: find `seq` by scanning).
+    placed: bool,
+}
+
+impl Cursor {
+    /// A cursor at the very beginning: it reads everything still stored.
+    pub const fn new() -> Self {
+        Cursor { seq: 0, pos: 0, ts: 0, placed: false }
+    }
+
+    /// A cursor that reads entries with sequence numbers `seq` and above,
+    /// e.g. from an HTTP `?since=` parameter. The first read scans to it.
+    pub const fn since(seq: u64) -> Self {
+        Cursor { seq, pos: 0, ts: 0, placed: false }
+    }
+
+    /// A cursor after everything `ring` holds now: it reads only what comes next.
+    pub fn at_end<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &Ring<B>) -> Self {
+        Cursor { seq: ring.next_seq(), pos: ring.write_pos(), ts: ring.last_ts, placed: true }
+    }
+
+    /// The sequence number this cursor reads next.
+    pub fn next_seq(&self) -> u64 {
+        self.seq
+    }
+}
+
+/// The entries after a cursor, advancing it as they are consumed.
+#[derive(Debug)]
+pub struct Reader<'a> {
+    iter: Iter<'a>,
+    cursor: &'a mut Cursor,
+    lost: u64,
+}
+
+impl<'a> Reader<'a> {
+    pub(super) fn new<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &'a Ring<B>, cursor: &'a mut Cursor) -> Self {
+        let (read_pos, read_off, first_seq, base_ts) = ring.start();
+        let end = ring.write_pos();
+        let from_oldest = Iter::new(ring.bytes(), read_pos, read_off, end, first_seq, base_ts);
+        let capacity = ring.bytes().len();
+        let (iter, lost) = if cursor.seq <= first_seq {
+            (from_oldest, first_seq - cursor.seq)
+        } else if cursor.seq >= ring.next_seq() {
+            (Iter::new(ring.bytes(), end, 0, end, cursor.seq, ring.last_ts), 0)
+        } else if cursor.placed && cursor.pos >= ring.read_pos() && cursor.pos < end && capacity > 0 {
+            // Records never move, and the one before `seq` is still stored,
+            // so `pos` is exact (it may point at padding, which Iter skips).
+            let off = (cursor.pos % capacity as u64) as usize;
+            (Iter::new(ring.bytes(), cursor.pos, off, end, cursor.seq, cursor.ts), 0)
+        } else {
+            // Unplaced (`Cursor::since`): scan to the first entry at or after `seq`.
+            let mut iter = from_oldest;
+            loop {
+                let before = iter.clone();
+                match iter.next() {
+                    Some(entry) if entry.seq < cursor.seq => continue,
+                    _ => break (before, 0),
+                }
+            }
+        };
+        Reader { iter, cursor, lost }
+    }
+
+    /// Entries the reader missed because they were overwritten (or dropped)
+    /// before it read them. Entries lost while the ring refused them also
+    /// appear in the stream as an `Event::Dropped`.
+    pub fn lost(&self) -> u64 {
+        self.lost
+    }
+
+    /// The running sequence number and timestamp before the next entry.
+    pub(crate) fn position(&self) -> (u64, u64) {
+        (self.iter.seq, self.iter.ts)
+    }
+
+    /// Remembers where the reader is, to [`Reader::rewind`] to.
+    pub(crate) fn mark(&self) -> (Iter<'a>, Cursor) {
+        (self.iter.clone(), *self.cursor)
+    }
+
+    /// Goes back to a [`Reader::mark`], cursor included.
+    pub(crate) fn rewind(&mut self, mark: (Iter<'a>, Cursor)) {
+        self.iter = mark.0;
+        *self.cursor = mark.1;
+    }
+
+    /// The next entry and its raw record bytes, advancing the cursor.
+    pub(crate) fn next_raw(&mut self) -> Option<(Entry<'a>, &'a [u8])> {
+        let item = self.iter.next_raw();
+        self.sync_cursor(item.is_some());
+        item
+    }
+
+    fn sync_cursor(&mut self, advanced: bool) {
+        let (pos, seq, ts) = self.iter.state();
+        if advanced || seq >= self.cursor.seq {
+            *self.cursor = Cursor { seq, pos, ts, placed: true };
+        }
+    }
+}
+
+impl<'a> Iterator for Reader<'a> {
+    type Item = Entry<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Entry<'a>> {
+        self.next_raw().map(|(entry, _)| entry)
+    }
+}

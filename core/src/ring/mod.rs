@@ -1,0 +1,509 @@
+//! The fixed-capacity ring of variable-length entries.
+//!
+//! Records are stored back to back in one byte buffer given at construction;
+//! nothing is allocated afterwards. A record never wraps around the end of
+//! the buffer: when it would, a one-byte pad marks the rest of the buffer
+//! unused and the record starts at offset 0, so every entry can be read in
+//! place (zero-copy).
+//!
+//! Every byte has an absolute *position* that only grows; the buffer offset
+//! is the position modulo the capacity. Cursors remember positions, so a
+//! reader resumes in O(1) and can tell when the entries it wanted were
+//! overwritten.
+//!
+//! # Example
+//!
+//! ```
+//! use vitals_core::{Cursor, EntryKind, Level, MetricId, Policy, Ring};
+//!
+//! let mut ring = Ring::new([0u8; 1024], Policy::OverwriteOldest);
+//! ring.push_log(10, Level::Warn, b"cpu", b"usage 93.5% >= 90%")?;
+//! ring.push_metric(20, MetricId::CPU_USAGE.series(), 93.5)?;
+//!
+//! // Each exporter keeps its own cursor and reads at its own pace.
+//! let mut cursor = Cursor::new();
+//! let read = ring.read(&mut cursor);
+//! assert_eq!(read.lost(), 0);
+//! assert_eq!(read.count(), 2);
+//! assert_eq!(cursor.next_seq(), 2);
+//! assert_eq!(ring.read(&mut cursor).count(), 0);
+//! # Ok::<(), vitals_core::PushError>(())
+//! ```
+
+mod cursor;
+#[cfg(feature = "critical-section")]
+mod shared;
+mod stats;
+
+pub use cursor::{Cursor, Iter, Reader};
+#[cfg(feature = "critical-section")]
+pub use shared::SharedRing;
+pub use stats::RingStats;
+
+use core::fmt;
+
+use crate::entry::{
+    self, Entry, EntryKind, Event, LogRecord, Sample, CLASSES, CLASS_EVENT, MAX_MESSAGE_LEN, MAX_TARGET_LEN,
+};
+use crate::level::Level;
+use crate::metric::Series;
+use crate::record;
+use crate::varint;
+
+/// What a full ring does with a new entry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Policy {
+    /// Evict the oldest entries to make room: a flight recorder that always
+    /// holds the most recent history. Readers see evicted entries as a gap.
+    #[default]
+    OverwriteOldest,
+    /// Refuse the new entry and count it; a `Dropped` event records the loss
+    /// once there is room again. Keeps the oldest history intact.
+    DropNewest,
+}
+
+/// Why an entry was not stored. Every refusal is counted in [`RingStats`]
+/// and later shows up as an [`Event::Dropped`] entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum PushError {
+    /// The encoded entry is larger than the whole ring.
+    TooLarge {
+        /// Bytes the entry needs.
+        needed: usize,
+        /// Bytes the ring has.
+        capacity: usize,
+    },
+    /// The ring is full and its policy is [`Policy::DropNewest`].
+    Full,
+}
+
+impl PushError {
+    /// A short machine-friendly name of the error.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            PushError::TooLarge { .. } => "too_large",
+            PushError::Full => "full",
+        }
+    }
+}
+
+impl fmt::Display for PushError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PushError::TooLarge { needed, capacity } => write!(
+                f,
+                "entry needs {needed} bytes but the ring holds only {capacity}: give the ring more bytes"
+            ),
+            PushError::Full => f.write_str(
+                "ring is full and drops new entries: read or drain it faster, or use OverwriteOldest",
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for PushError {}
+
+/// A fixed-capacity ring of log records, metric samples and events, stored
+/// in `B` (`[u8; N]`, `&'static mut [u8]`, or on hosts a `Vec<u8>`).
+///
+/// Pushing never allocates, never blocks and never panics; entries that do
+/// not fit are refused and counted.
+pub struct Ring<B> {
+    buf: B,
+    policy: Policy,
+    /// Absolute position and buffer offset of the oldest record.
+    read_pos: u64,
+    read_off: usize,
+    /// Absolute position and buffer offset where the next record goes.
+    write_pos: u64,
+    write_off: usize,
+    /// Sequence number of the oldest record and of the next one.
+    first_seq: u64,
+    next_seq: u64,
+    /// Timestamp before the oldest record (its delta applies to this) and
+    /// of the newest record.
+    base_ts: u64,
+    last_ts: u64,
+    /// Records stored.
+    len: u32,
+    /// Entries refused since the last `Dropped` event was written.
+    pending_dropped: u64,
+    /// Unix µs minus ring µs, from the newest `Anchor` event.
+    anchor: Option<i64>,
+    written: [u32; CLASSES],
+    dropped: [u32; CLASSES],
+    overwritten: [u32; CLASSES],
+    truncated: u32,
+}
+
+impl<B> Ring<B> {
+    /// A ring over `buf` with the given policy. `const`, so it can be a `static`.
+    pub const fn new(buf: B, policy: Policy) -> Self {
+        Ring {
+            buf,
+            policy,
+            read_pos: 0,
+            read_off: 0,
+            write_pos: 0,
+            write_off: 0,
+            first_seq: 0,
+            next_seq: 0,
+            base_ts: 0,
+            last_ts: 0,
+            len: 0,
+            pending_dropped: 0,
+            anchor: None,
+            written: [0; CLASSES],
+            dropped: [0; CLASSES],
+            overwritten: [0; CLASSES],
+            truncated: 0,
+        }
+    }
+
+    /// The policy for a full ring.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// Number of entries stored.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether no entries are stored.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Sequence number the next stored entry gets (if nothing is dropped first).
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Sequence number of the oldest stored entry (equals [`Ring::next_seq`] when empty).
+    pub fn first_seq(&self) -> u64 {
+        self.first_seq
+    }
+
+    /// Bytes in use, padding included.
+    pub fn used_bytes(&self) -> usize {
+        (self.write_pos - self.read_pos) as usize
+    }
+
+    /// Unix time minus ring time in µs, from the newest [`Event::Anchor`]
+    /// pushed: add it to a timestamp to get wall-clock time.
+    pub fn anchor(&self) -> Option<i64> {
+        self.anchor
+    }
+
+    /// Gives the storage back.
+    pub fn into_inner(self) -> B {
+        self.buf
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
+    /// Capacity in bytes.
+    pub fn capacity(&self) -> usize {
+        self.buf.as_ref().len()
+    }
+
+    /// Appends a log record and returns its sequence number.
+    ///
+    /// A target over [`MAX_TARGET_LEN`] or a message over [`MAX_MESSAGE_LEN`]
+    /// bytes is cut and flagged `truncated`.
+    ///
+    /// # Errors
+    /// [`PushError`] when the entry could not be stored; it is counted.
+    #[inline]
+    pub fn push_log(
+        &mut self,
+        timestamp_us: u64,
+        level: Level,
+        target: &[u8],
+        message: &[u8],
+    ) -> Result<u64, PushError> {
+        let (target, cut_target) = entry::truncate(target, MAX_TARGET_LEN);
+        let (message, cut_message) = entry::truncate(message, MAX_MESSAGE_LEN);
+        self.push_log_parts(timestamp_us, level, target, message, cut_target | cut_message)
+    }
+
+    /// Appends a log record whose parts were already cut to the maxima by
+    /// the caller (which says whether it cut anything).
+    #[inline]
+    pub(crate) fn push_log_parts(
+        &mut self,
+        timestamp_us: u64,
+        level: Level,
+        target: &[u8],
+        message: &[u8],
+        truncated: bool,
+    ) -> Result<u64, PushError> {
+        if truncated {
+            self.truncated = self.truncated.wrapping_add(1);
+        }
+        self.push(timestamp_us, &EntryKind::Log(LogRecord { level, target, message, truncated }))
+    }
+
+    /// Appends a metric sample and returns its sequence number.
+    ///
+    /// # Errors
+    /// [`PushError`] when the entry could not be stored; it is counted.
+    #[inline]
+    pub fn push_metric(&mut self, timestamp_us: u64, series: Series, value: f64) -> Result<u64, PushError> {
+        self.push(timestamp_us, &EntryKind::Metric(Sample { series, value }))
+    }
+
+    /// Appends an event and returns its sequence number.
+    ///
+    /// # Errors
+    /// [`PushError`] when the entry could not be stored; it is counted.
+    pub fn push_event(&mut self, timestamp_us: u64, event: Event) -> Result<u64, PushError> {
+        self.push(timestamp_us, &EntryKind::Event(event))
+    }
+
+    /// Appends any entry as given (log records are not truncated here: use
+    /// [`Ring::push_log`] for that) and returns its sequence number.
+    ///
+    /// # Errors
+    /// [`PushError`] when the entry could not be stored; it is counted.
+    #[inline]
+    pub fn push(&mut self, timestamp_us: u64, kind: &EntryKind<'_>) -> Result<u64, PushError> {
+        if self.pending_dropped != 0 {
+            self.write_dropped_event(timestamp_us);
+        }
+        match self.store(timestamp_us, kind) {
+            Ok(seq) => {
+                if let EntryKind::Event(Event::Anchor { unix_us }) = kind {
+                    self.anchor = Some(unix_us.wrapping_sub(timestamp_us) as i64);
+                }
+                Ok(seq)
+            }
+            Err(error) => {
+                let class = kind.class();
+                self.dropped[class] = self.dropped[class].wrapping_add(1);
+                self.pending_dropped += 1;
+                Err(error)
+            }
+        }
+    }
+
+    /// Writes the `Dropped` event for entries refused so far, if it fits.
+    fn write_dropped_event(&mut self, timestamp_us: u64) {
+        let count = self.pending_dropped;
+        let event = EntryKind::Event(Event::Dropped { count });
+        // The lost entries own the sequence numbers before the event.
+        self.next_seq += count;
+        if self.store(timestamp_us, &event).is_ok() {
+            self.pending_dropped = 0;
+        } else {
+            self.next_seq -= count;
+        }
+    }
+
+    #[inline]
+    fn store(&mut self, timestamp_us: u64, kind: &EntryKind<'_>) -> Result<u64, PushError> {
+        let delta = varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64);
+        let body = record::body_len(kind, delta);
+        let size = record::record_len(body);
+        let offset = self.reserve(size)?;
+        record::write(kind, delta, body, &mut self.buf.as_mut()[offset..offset + size]);
+        self.last_ts = timestamp_us;
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.len += 1;
+        let class = kind.class();
+        self.written[class] = self.written[class].wrapping_add(1);
+        Ok(seq)
+    }
+
+    /// Makes room for `size` contiguous bytes and returns their offset.
+    #[inline]
+    fn reserve(&mut self, size: usize) -> Result<usize, PushError> {
+        let capacity = self.capacity();
+        if size > capacity {
+            return Err(PushError::TooLarge { needed: size, capacity });
+        }
+        loop {
+            if self.len == 0 {
+                // Only padding (or nothing) left: forget it.
+                self.read_pos = self.write_pos;
+                self.read_off = self.write_off;
+            }
+            let used = self.used_bytes();
+            let tail = capacity - self.write_off;
+            let needed = if size <= tail { size } else { tail + size };
+            if needed <= capacity - used {
+                break;
+            }
+            if used == 0 {
+                // Empty: skip the short tail without writing a pad.
+                self.write_pos += tail as u64;
+                self.write_off = 0;
+                self.read_pos = self.write_pos;
+                self.read_off = 0;
+                continue;
+            }
+            let leading_pad = self.buf.as_ref()[self.read_off] == 0;
+            match self.policy {
+                Policy::DropNewest if !leading_pad => return Err(PushError::Full),
+                _ => self.evict_oldest(true),
+            }
+        }
+        let tail = capacity - self.write_off;
+        if size > tail {
+            self.buf.as_mut()[self.write_off] = 0; // pad: rest of the buffer unused
+            self.write_pos += tail as u64;
+            self.write_off = 0;
+        }
+        let offset = self.write_off;
+        self.write_pos += size as u64;
+        self.write_off += size;
+        if self.write_off == capacity {
+            self.write_off = 0;
+        }
+        Ok(offset)
+    }
+
+    /// Removes the oldest record (or pad). `overwrite` counts it as lost.
+    fn evict_oldest(&mut self, overwrite: bool) {
+        let capacity = self.capacity();
+        let bytes = &self.buf.as_ref()[self.read_off..];
+        match record::parse(bytes) {
+            Ok(Some(parsed)) => {
+                if overwrite {
+                    let class = parsed.kind.class();
+                    self.overwritten[class] = self.overwritten[class].wrapping_add(1);
+                }
+                self.base_ts = self.base_ts.wrapping_add(parsed.delta as u64);
+                self.first_seq += 1 + parsed.seq_skip();
+                self.len -= 1;
+                self.advance_read(parsed.size, capacity);
+            }
+            Ok(None) => self.advance_read(capacity - self.read_off, capacity),
+            Err(_) => {
+                // Only our own writes are here, so this cannot happen; if
+                // memory was corrupted, start over rather than loop or panic.
+                self.reset_storage();
+            }
+        }
+    }
+
+    #[inline]
+    fn advance_read(&mut self, by: usize, capacity: usize) {
+        self.read_pos += by as u64;
+        self.read_off += by;
+        if self.read_off == capacity {
+            self.read_off = 0;
+        }
+    }
+
+    fn reset_storage(&mut self) {
+        self.overwritten[CLASS_EVENT] = self.overwritten[CLASS_EVENT].wrapping_add(self.len);
+        self.read_pos = self.write_pos;
+        self.read_off = self.write_off;
+        self.first_seq = self.next_seq;
+        self.base_ts = self.last_ts;
+        self.len = 0;
+    }
+
+    /// Calls `f` with the oldest entry and removes it. Returns `None` when empty.
+    ///
+    /// ```
+    /// use vitals_core::{Level, Policy, Ring};
+    /// let mut ring = Ring::new([0u8; 128], Policy::DropNewest);
+    /// ring.push_log(0, Level::Info, b"t", b"one")?;
+    /// assert_eq!(ring.pop_with(|e| e.seq), Some(0));
+    /// assert!(ring.is_empty());
+    /// # Ok::<(), vitals_core::PushError>(())
+    /// ```
+    pub fn pop_with<R>(&mut self, f: impl FnOnce(Entry<'_>) -> R) -> Option<R> {
+        let result = self.iter().next().map(f)?;
+        self.skip_padding();
+        self.evict_oldest(false);
+        Some(result)
+    }
+
+    /// Calls `f` with every entry, oldest first, removing each.
+    pub fn drain(&mut self, mut f: impl FnMut(Entry<'_>)) {
+        while self.pop_with(&mut f).is_some() {}
+    }
+
+    /// Removes every entry. Sequence numbers go on from where they were.
+    pub fn clear(&mut self) {
+        self.read_pos = self.write_pos;
+        self.read_off = self.write_off;
+        self.first_seq = self.next_seq;
+        self.base_ts = self.last_ts;
+        self.len = 0;
+    }
+
+    fn skip_padding(&mut self) {
+        if self.len > 0 && self.buf.as_ref().get(self.read_off) == Some(&0) {
+            let capacity = self.capacity();
+            self.advance_read(capacity - self.read_off, capacity);
+        }
+    }
+
+    /// The entries, oldest first, borrowed in place.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter::new(
+            self.buf.as_ref(),
+            self.read_pos,
+            self.read_off,
+            self.write_pos,
+            self.first_seq,
+            self.base_ts,
+        )
+    }
+
+    /// Reads the entries after `cursor` and moves it along as they are
+    /// consumed; see [`Reader::lost`] for entries overwritten before it got
+    /// to them.
+    pub fn read<'a>(&'a self, cursor: &'a mut Cursor) -> Reader<'a> {
+        Reader::new(self, cursor)
+    }
+
+    /// Counters and fill level.
+    pub fn stats(&self) -> RingStats {
+        RingStats {
+            capacity: self.capacity(),
+            used_bytes: self.used_bytes(),
+            len: self.len as usize,
+            first_seq: self.first_seq,
+            next_seq: self.next_seq,
+            pending_dropped: self.pending_dropped,
+            written: self.written,
+            dropped: self.dropped,
+            overwritten: self.overwritten,
+            truncated: self.truncated,
+        }
+    }
+
+    /// What a cursor needs to start at the oldest entry.
+    pub(crate) fn start(&self) -> (u64, usize, u64, u64) {
+        (self.read_pos, self.read_off, self.first_seq, self.base_ts)
+    }
+
+    pub(crate) fn write_pos(&self) -> u64 {
+        self.write_pos
+    }
+
+    pub(crate) fn read_pos(&self) -> u64 {
+        self.read_pos
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.buf.as_ref()
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> fmt::Debug for Ring<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ring").field("policy", &self.policy).field("stats", &self.stats()).finish()
+    }
+}

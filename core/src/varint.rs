@@ -1,0 +1,90 @@
+//! LEB128 variable-length integers and zigzag signed mapping, as used by the
+//! ring records and the wire format (see `FORMAT.md`).
+
+/// Largest number of bytes a `u64` varint takes.
+pub(crate) const MAX_LEN: usize = 10;
+
+/// Number of bytes `value` takes as a varint.
+#[inline]
+pub(crate) const fn len(value: u64) -> usize {
+    // 1 + floor(bits / 7), with 0 taking one byte.
+    let bits = 64 - (value | 1).leading_zeros() as usize;
+    bits.div_ceil(7)
+}
+
+/// Writes `value` at the start of `out`; returns the bytes written.
+///
+/// `out` must hold at least [`len`]`(value)` bytes; callers size buffers first.
+#[inline]
+pub(crate) fn write(mut value: u64, out: &mut [u8]) -> usize {
+    let mut i = 0;
+    while value >= 0x80 {
+        out[i] = (value as u8) | 0x80;
+        value >>= 7;
+        i += 1;
+    }
+    out[i] = value as u8;
+    i + 1
+}
+
+/// Reads a varint from the start of `input`: the value and the bytes used,
+/// or `None` when it is cut short or longer than ten bytes.
+#[inline]
+pub(crate) fn read(input: &[u8]) -> Option<(u64, usize)> {
+    let mut value: u64 = 0;
+    for (i, &byte) in input.iter().enumerate().take(MAX_LEN) {
+        let part = u64::from(byte & 0x7f);
+        if i == MAX_LEN - 1 && byte > 1 {
+            return None; // would overflow 64 bits
+        }
+        value |= part << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+/// Maps a signed number onto an unsigned one so small magnitudes stay short.
+#[inline]
+pub(crate) const fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
+}
+
+/// Inverse of [`zigzag`].
+#[inline]
+pub(crate) const fn unzigzag(value: u64) -> i64 {
+    ((value >> 1) as i64) ^ -((value & 1) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_edges() {
+        for v in [0, 1, 127, 128, 300, 16_383, 16_384, u64::from(u32::MAX), u64::MAX] {
+            let mut buf = [0u8; MAX_LEN];
+            let n = write(v, &mut buf);
+            assert_eq!(n, len(v), "len of {v}");
+            assert_eq!(read(&buf[..n]), Some((v, n)));
+        }
+    }
+
+    #[test]
+    fn rejects_truncated_and_overlong() {
+        assert_eq!(read(&[]), None);
+        assert_eq!(read(&[0x80]), None);
+        assert_eq!(read(&[0xff; 11]), None);
+        assert_eq!(read(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02]), None);
+    }
+
+    #[test]
+    fn zigzag_round_trips() {
+        for v in [0i64, -1, 1, -64, 64, i64::MIN, i64::MAX] {
+            assert_eq!(unzigzag(zigzag(v)), v);
+        }
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+    }
+}

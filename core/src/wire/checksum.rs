@@ -1,0 +1,18 @@
+//! CRC-32C (Castagnoli) over a frame's bytes.
+//!
+//! Hosts use a 1 KiB lookup table; bare-metal and wasm targets compute it
+//! bit by bit to keep flash and download size small.
+
+#[cfg(any(target_os = "none", target_arch = "wasm32"))]
+type Implementation = crc::NoTable;
+#[cfg(not(any(target_os = "none", target_arch = "wasm32")))]
+type Implementation = crc::Table<1>;
+
+pub(crate) const CRC: crc::Crc<u32, Implementation> =
+    crc::Crc::<u32, Implementation>::new(&crc::CRC_32_ISCSI);
+
+pub(crate) type Digest = crc::Digest<'static, u32, Implementation>;
+
+pub(crate) fn digest() -> Digest {
+    CRC.digest()
+}

@@ -1,0 +1,265 @@
+//! Reading frames back from any byte stream, resynchronising after damage.
+
+use core::fmt;
+
+use crate::entry::{Entry, EntryKind, Event};
+use crate::record::{self, RecordError};
+use crate::varint;
+
+use super::{checksum, CRC_LEN, FLAG_ANCHOR, MAX_FRAME_LEN, VERSION};
+
+/// Why bytes were skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The bytes between two delimiters are not valid COBS.
+    Framing,
+    /// A frame longer than [`MAX_FRAME_LEN`]: not ours, or two frames whose
+    /// delimiter was lost.
+    TooLong,
+    /// The CRC does not match: the frame was damaged on the way.
+    Checksum,
+    /// A format version this decoder does not read.
+    Version(u8),
+    /// The frame header is malformed.
+    Header,
+    /// A record inside a checksummed frame is malformed (a writer bug).
+    Record(RecordError),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Framing => f.write_str("bad COBS framing"),
+            DecodeError::TooLong => write!(f, "frame longer than {MAX_FRAME_LEN} bytes"),
+            DecodeError::Checksum => f.write_str("CRC mismatch (damaged in transit)"),
+            DecodeError::Version(v) => {
+                write!(f, "wire format version {v} is not supported (this build reads version {VERSION}): upgrade vitals")
+            }
+            DecodeError::Header => f.write_str("malformed frame header"),
+            DecodeError::Record(e) => write!(f, "malformed record: {e:?}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for DecodeError {}
+
+/// One item from the byte stream.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Decoded<'a> {
+    /// An entry, with the Unix-minus-monotonic offset in µs known at this
+    /// point of the stream (from the frame header or an anchor event).
+    Entry {
+        /// The entry.
+        entry: Entry<'a>,
+        /// Add to `entry.timestamp_us` for Unix time, when known.
+        anchor: Option<i64>,
+    },
+    /// Sequence numbers jumped: `lost` entries were never sent (overwritten
+    /// in the ring before they could be, or in a frame that was damaged).
+    Gap {
+        /// How many.
+        lost: u64,
+    },
+    /// Bytes that could not be read, and why. Decoding goes on at the next frame.
+    Skipped {
+        /// Bytes thrown away, delimiter included.
+        bytes: usize,
+        /// Why.
+        error: DecodeError,
+    },
+}
+
+/// Running totals of a [`Decoder`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct DecodeStats {
+    /// Frames read successfully.
+    pub frames: u64,
+    /// Entries delivered.
+    pub entries: u64,
+    /// Frames thrown away.
+    pub bad_frames: u64,
+    /// Bytes thrown away.
+    pub skipped_bytes: u64,
+    /// Entries missing according to sequence numbers.
+    pub lost_entries: u64,
+}
+
+/// A streaming decoder: feed it bytes in chunks of any size, from any
+/// point of a stream; it calls back with entries, gaps and skipped spans.
+/// It never panics, whatever the input.
+///
+/// Holds one frame of up to [`MAX_FRAME_LEN`] bytes (about 4 KiB).
+pub struct Decoder {
+    buf: [u8; MAX_FRAME_LEN],
+    len: usize,
+    /// Bytes discarded from the current (too long) frame.
+    overflow: usize,
+    expected_seq: Option<u64>,
+    anchor: Option<i64>,
+    stats: DecodeStats,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoder").field("buffered", &self.len).field("stats", &self.stats).finish()
+    }
+}
+
+impl Decoder {
+    /// A decoder at the start of a stream.
+    pub const fn new() -> Self {
+        Decoder {
+            buf: [0; MAX_FRAME_LEN],
+            len: 0,
+            overflow: 0,
+            expected_seq: None,
+            anchor: None,
+            stats: DecodeStats { frames: 0, entries: 0, bad_frames: 0, skipped_bytes: 0, lost_entries: 0 },
+        }
+    }
+
+    /// Totals so far.
+    pub fn stats(&self) -> DecodeStats {
+        self.stats
+    }
+
+    /// Bytes held of a frame not yet terminated.
+    pub fn pending_bytes(&self) -> usize {
+        self.len + self.overflow
+    }
+
+    /// Feeds bytes; `f` sees every item they complete.
+    pub fn feed(&mut self, input: &[u8], mut f: impl FnMut(Decoded<'_>)) {
+        for &byte in input {
+            if byte != 0 {
+                if self.len < self.buf.len() {
+                    self.buf[self.len] = byte;
+                    self.len += 1;
+                } else {
+                    self.overflow += 1;
+                }
+                continue;
+            }
+            if self.overflow > 0 {
+                self.skip(self.len + self.overflow + 1, DecodeError::TooLong, &mut f);
+            } else if self.len > 0 {
+                self.frame(&mut f);
+            }
+            self.len = 0;
+            self.overflow = 0;
+        }
+    }
+
+    /// Ends the stream: bytes after the last delimiter are reported skipped.
+    pub fn finish(&mut self, mut f: impl FnMut(Decoded<'_>)) {
+        if self.len + self.overflow > 0 {
+            self.skip(self.len + self.overflow, DecodeError::Framing, &mut f);
+        }
+        self.len = 0;
+        self.overflow = 0;
+    }
+
+    fn skip(&mut self, bytes: usize, error: DecodeError, f: &mut impl FnMut(Decoded<'_>)) {
+        self.stats.bad_frames += 1;
+        self.stats.skipped_bytes += bytes as u64;
+        f(Decoded::Skipped { bytes, error });
+    }
+
+    fn frame(&mut self, f: &mut impl FnMut(Decoded<'_>)) {
+        let encoded_len = self.len;
+        let decoded_len = match cobs::decode_in_place(&mut self.buf[..encoded_len]) {
+            Ok(n) => n,
+            Err(_) => return self.skip(encoded_len + 1, DecodeError::Framing, f),
+        };
+        let result = check_frame(&self.buf[..decoded_len]);
+        let (header, records) = match result {
+            Ok(parts) => parts,
+            Err(error) => return self.skip(encoded_len + 1, error, f),
+        };
+        if let Some(expected) = self.expected_seq {
+            if header.first_seq > expected {
+                let lost = header.first_seq - expected;
+                self.stats.lost_entries += lost;
+                f(Decoded::Gap { lost });
+            }
+        }
+        if header.anchor.is_some() {
+            self.anchor = header.anchor;
+        }
+        let mut seq = header.first_seq;
+        let mut ts = header.base_ts;
+        let mut rest = &self.buf[records.0..records.1];
+        while let Ok(Some(parsed)) = record::parse(rest) {
+            rest = &rest[parsed.size..];
+            ts = ts.wrapping_add(parsed.delta as u64);
+            let entry_seq = seq.wrapping_add(parsed.seq_skip());
+            seq = entry_seq.wrapping_add(1);
+            if let EntryKind::Event(Event::Anchor { unix_us }) = parsed.kind {
+                self.anchor = Some(unix_us.wrapping_sub(ts) as i64);
+            }
+            self.stats.entries += 1;
+            f(Decoded::Entry {
+                entry: Entry { seq: entry_seq, timestamp_us: ts, kind: parsed.kind },
+                anchor: self.anchor,
+            });
+        }
+        self.expected_seq = Some(seq);
+        self.stats.frames += 1;
+    }
+}
+
+struct Header {
+    first_seq: u64,
+    base_ts: u64,
+    anchor: Option<i64>,
+}
+
+/// Validates a whole decoded frame — CRC, header, every record — before any
+/// entry is delivered, so a bad frame is skipped whole. Returns the header
+/// and the byte range of the records.
+fn check_frame(frame: &[u8]) -> Result<(Header, (usize, usize)), DecodeError> {
+    if frame.len() < 2 + CRC_LEN {
+        return Err(DecodeError::Header);
+    }
+    let (body, crc) = frame.split_at(frame.len() - CRC_LEN);
+    let expected = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+    if checksum::CRC.checksum(body) != expected {
+        return Err(DecodeError::Checksum);
+    }
+    if body[0] != VERSION {
+        return Err(DecodeError::Version(body[0]));
+    }
+    let flags = body[1];
+    if flags & !FLAG_ANCHOR != 0 {
+        return Err(DecodeError::Header);
+    }
+    let mut at = 2;
+    let mut field = || -> Result<u64, DecodeError> {
+        let (value, n) = varint::read(body.get(at..).unwrap_or(&[])).ok_or(DecodeError::Header)?;
+        at += n;
+        Ok(value)
+    };
+    let first_seq = field()?;
+    let base_ts = field()?;
+    let anchor = if flags & FLAG_ANCHOR != 0 { Some(varint::unzigzag(field()?)) } else { None };
+    let start = at;
+    let mut rest = &body[start..];
+    while !rest.is_empty() {
+        match record::parse(rest) {
+            Ok(Some(parsed)) => rest = &rest[parsed.size..],
+            Ok(None) => return Err(DecodeError::Record(RecordError::UnknownTag)),
+            Err(e) => return Err(DecodeError::Record(e)),
+        }
+    }
+    Ok((Header { first_seq, base_ts, anchor }, (start, body.len())))
+}
