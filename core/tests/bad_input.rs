@@ -1,0 +1,136 @@
+//! Bad input, one test each: nothing panics, nothing is silently lost.
+
+use vitals_core::{
+    format, EntryKind, Event, LatestValues, Level, MetricId, Policy, PushError, Ring, CATALOG,
+    MAX_MESSAGE_LEN,
+};
+
+fn only_log(ring: &Ring<[u8; 4096]>) -> (Vec<u8>, bool) {
+    match ring.iter().last().unwrap().kind {
+        EntryKind::Log(l) => (l.message.to_vec(), l.truncated),
+        other => panic!("expected a log, got {other:?}"),
+    }
+}
+
+#[test]
+fn over_long_message_is_truncated_flagged_and_counted() {
+    let mut ring = Ring::new([0u8; 4096], Policy::OverwriteOldest);
+    let long = "é".repeat(MAX_MESSAGE_LEN); // 2 bytes each: the cut falls inside a char
+    ring.push_log(0, Level::Info, b"t", long.as_bytes()).unwrap();
+    let (kept, truncated) = only_log(&ring);
+    assert!(truncated);
+    assert_eq!(kept.len(), MAX_MESSAGE_LEN);
+    assert!(std::str::from_utf8(&kept).is_ok(), "cut at a character boundary");
+    assert_eq!(ring.stats().truncated, 1);
+    let mut line = String::new();
+    format::human(&mut line, &ring.iter().last().unwrap(), None, &CATALOG).unwrap();
+    assert!(line.ends_with(" [truncated]"));
+}
+
+#[test]
+fn invalid_utf8_is_kept_and_shown_lossily() {
+    let mut ring = Ring::new([0u8; 4096], Policy::OverwriteOldest);
+    let bytes = b"temp \xff\xfe ok";
+    ring.push_log(0, Level::Warn, b"sensor\xc3", bytes).unwrap();
+    let (kept, truncated) = only_log(&ring);
+    assert_eq!(kept, bytes, "bytes kept exactly as given");
+    assert!(!truncated);
+    let entry = ring.iter().last().unwrap();
+    let mut human = String::new();
+    format::human(&mut human, &entry, None, &CATALOG).unwrap();
+    assert!(human.ends_with("WARN  sensor\u{fffd}: temp \u{fffd}\u{fffd} ok"), "{human}");
+    let mut json = String::new();
+    format::json(&mut json, &entry, None, &CATALOG).unwrap();
+    assert!(
+        json.contains(r#""message":"temp ��� ok""#.replace("���", "\u{fffd}\u{fffd}").as_str()),
+        "{json}"
+    );
+}
+
+#[test]
+fn non_finite_values_are_stored_and_rendered() {
+    let mut ring = Ring::new([0u8; 4096], Policy::OverwriteOldest);
+    let mut latest: LatestValues<8> = LatestValues::new();
+    for (metric, value) in [
+        (MetricId::CPU_USAGE, f64::NAN),
+        (MetricId::MEM_USED, f64::INFINITY),
+        (MetricId::TEMPERATURE, f64::NEG_INFINITY),
+    ] {
+        ring.push_metric(0, metric.series(), value).unwrap();
+    }
+    for entry in ring.iter() {
+        if let EntryKind::Metric(s) = entry.kind {
+            latest.observe(s.series, s.value, entry.timestamp_us);
+        }
+    }
+    assert!(latest.get(MetricId::CPU_USAGE.series()).unwrap().value.is_nan());
+    let mut text = String::new();
+    format::prometheus(&mut text, &latest, &CATALOG).unwrap();
+    assert!(text.contains("vitals_cpu_usage_percent NaN\n"), "{text}");
+    assert!(text.contains("vitals_memory_used_bytes +Inf\n"), "{text}");
+    assert!(text.contains("vitals_hwmon_temp_celsius{sensor=\"0\"} -Inf\n"), "{text}");
+    let mut json = String::new();
+    format::json(&mut json, &ring.iter().next().unwrap(), None, &CATALOG).unwrap();
+    assert!(json.contains(r#""value":"NaN""#), "{json}");
+}
+
+#[test]
+fn clock_going_backwards_keeps_order_by_sequence() {
+    let mut ring = Ring::new([0u8; 4096], Policy::OverwriteOldest);
+    for ts in [5_000_000u64, 1_000, 9_000_000, 0, u64::MAX, 3] {
+        ring.push_log(ts, Level::Info, b"t", b"tick").unwrap();
+    }
+    let got: Vec<(u64, u64)> = ring.iter().map(|e| (e.seq, e.timestamp_us)).collect();
+    assert_eq!(got, [(0, 5_000_000), (1, 1_000), (2, 9_000_000), (3, 0), (4, u64::MAX), (5, 3)]);
+}
+
+#[test]
+fn entry_larger_than_the_ring_is_refused_counted_and_reported() {
+    let mut ring = Ring::new([0u8; 64], Policy::OverwriteOldest);
+    ring.push_log(0, Level::Info, b"t", b"fits").unwrap();
+    let err = ring.push_log(1, Level::Error, b"t", &[b'x'; 100]).unwrap_err();
+    assert_eq!(err, PushError::TooLarge { needed: 105, capacity: 64 });
+    assert!(err.to_string().contains("give the ring more bytes"));
+    assert_eq!(ring.stats().dropped_at(Level::Error), 1);
+    assert_eq!(ring.stats().pending_dropped, 1);
+    // The next entry that fits is preceded by a Dropped event, and the lost
+    // entry owns the sequence number the event skips.
+    let seq = ring.push_log(2, Level::Info, b"t", b"after").unwrap();
+    let kinds: Vec<(u64, String)> = ring.iter().map(|e| (e.seq, format!("{:?}", e.kind))).collect();
+    assert_eq!(kinds[1].0, 2);
+    assert!(kinds[1].1.contains("Dropped { count: 1 }"));
+    assert_eq!(seq, 3);
+    assert_eq!(ring.stats().pending_dropped, 0);
+}
+
+#[test]
+fn drop_newest_reports_the_loss_once_there_is_room() {
+    let mut ring = Ring::new([0u8; 128], Policy::DropNewest);
+    let mut refused = 0;
+    for i in 0..20 {
+        if ring.push_log(i, Level::Debug, b"t", b"0123456789abcdef").is_err() {
+            refused += 1;
+        }
+    }
+    assert!(refused > 0);
+    assert_eq!(u64::from(ring.stats().dropped_at(Level::Debug)), refused);
+    ring.drain(|_| {});
+    ring.push_log(100, Level::Info, b"t", b"room again").unwrap();
+    let dropped: Vec<u64> = ring
+        .iter()
+        .filter_map(|e| match e.kind {
+            EntryKind::Event(Event::Dropped { count }) => Some(count),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dropped, [refused]);
+}
+
+#[test]
+fn zero_capacity_ring_refuses_everything_without_panicking() {
+    let mut ring = Ring::new([0u8; 0], Policy::OverwriteOldest);
+    assert!(ring.push_metric(0, MetricId::CPU_USAGE.series(), 1.0).is_err());
+    assert!(ring.iter().next().is_none());
+    assert_eq!(ring.pop_with(|e| e.seq), None);
+    assert_eq!(ring.stats().fill_percent(), 100.0);
+}
