@@ -60,6 +60,11 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
     ///
     /// # Errors
     /// `log::SetLoggerError` when another logger is installed.
+    ///
+    /// Targets without atomic compare-and-swap (thumbv6m, riscv32imc) lack
+    /// `log::set_logger`; there, call `log::set_logger_racy` and
+    /// `log::set_max_level_racy` once at start-up, before interrupts run.
+    #[cfg(target_has_atomic = "ptr")]
     pub fn install(&'static self, filter: LevelFilter) -> Result<(), log::SetLoggerError> {
         log::set_logger(self)?;
         self.set_level(filter);
@@ -90,7 +95,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
     }
 
     fn sync_log_max(&self, filter: LevelFilter) {
+        #[cfg(target_has_atomic = "ptr")]
         log::set_max_level(filter.into());
+        #[cfg(not(target_has_atomic = "ptr"))]
+        let _ = filter; // `log::set_max_level_racy` is the caller's (unsafe) call here.
     }
 
     fn passes(&self, level: Level, target: &str) -> bool {

@@ -42,7 +42,11 @@ enum Value {
 
 #[inline]
 fn classify(value: f64) -> Value {
-    if value.fract() == 0.0 && value.abs() <= MAX_EXACT_INT && value.to_bits() != (-0.0f64).to_bits() {
+    // `fract` needs std; an integer-valued f64 survives the round trip through i64.
+    if value.abs() <= MAX_EXACT_INT
+        && (value as i64) as f64 == value
+        && value.to_bits() != (-0.0f64).to_bits()
+    {
         Value::Int(varint::zigzag(value as i64))
     } else if f64::from(value as f32).to_bits() == value.to_bits() {
         Value::F32(value as f32)

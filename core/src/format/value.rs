@@ -39,7 +39,7 @@ impl fmt::Display for Value {
                 }
             }
             Unit::None => plain(f, v),
-            _ if v.fract() == 0.0 && v.abs() < 1e15 => write!(f, "{v:.0}{}", unit.symbol()),
+            _ if v.abs() < 1e15 && (v as i64) as f64 == v => write!(f, "{v:.0}{}", unit.symbol()),
             _ => write!(f, "{v:.1}{}", unit.symbol()),
         }
     }
