@@ -8,7 +8,8 @@
 
 use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
 use vitals_core::{
-    format, Cursor, Event, LevelFilter, MetricId, Policy, RingLogger, Rule, Rules, SharedRing, StdClock, CATALOG,
+    format, Cursor, Event, LevelFilter, MetricId, Policy, RingLogger, Rule, Rules, SharedRing, StdClock,
+    CATALOG,
 };
 
 static RING: SharedRing<[u8; 8192]> = SharedRing::new([0; 8192], Policy::OverwriteOldest);

@@ -15,11 +15,11 @@
 //!
 //! let mut ring = Ring::new([0u8; 2048], Policy::OverwriteOldest);
 //! let mut rules: Rules<4> = Rules::new();
-//! rules.add(Rule::above(MetricId::CPU_USAGE.series(), 80.0, 90.0, 95.0))?;
+//! rules.add(Rule::above(MetricId::CPU_USAGE.series(), 80.0, 90.0, 95.0)).expect("thresholds in order");
 //!
-//! ring.push_log(1_000, Level::Info, b"app", b"started")?;
+//! ring.push_log(1_000, Level::Info, b"app", b"started").expect("fits");
 //! for (t, cpu) in [(2_000_000, 42.0), (3_000_000, 93.5)] {
-//!     ring.push_metric(t, MetricId::CPU_USAGE.series(), cpu)?;
+//!     ring.push_metric(t, MetricId::CPU_USAGE.series(), cpu).expect("fits");
 //!     // A threshold crossing becomes an ERROR entry in the same ring.
 //!     rules.observe(&mut ring, t, MetricId::CPU_USAGE.series(), cpu, &CATALOG);
 //! }
@@ -27,11 +27,10 @@
 //! let mut line = String::new();
 //! for entry in ring.iter() {
 //!     line.clear();
-//!     format::human(&mut line, &entry, None, &CATALOG)?;
+//!     format::human(&mut line, &entry, None, &CATALOG).expect("a String never fails");
 //!     println!("{line}");
 //! }
 //! assert_eq!(ring.stats().written_at(Level::Error), 1);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Features

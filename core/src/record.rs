@@ -6,7 +6,7 @@
 //! `len` counts the bytes after itself; a `len` of 0 is padding to the end
 //! of the ring's buffer. The full layout is in `FORMAT.md`.
 
-use crate::entry::{Crossing, EntryKind, Event, LogRecord, ResetReason, Sample};
+use crate::entry::{Crossing, EntryKind, Event, LogRecord, ResetReason, Sample, CLASS_EVENT, CLASS_METRIC};
 use crate::level::Level;
 use crate::metric::{MetricId, Series};
 use crate::varint;
@@ -29,9 +29,6 @@ const EVENT_THRESHOLD: u8 = 3;
 
 const NO_LEVEL: u8 = 0xFF;
 
-/// Integers up to 2^53 are exact in an `f64`, so they round-trip as varints.
-const MAX_EXACT_INT: f64 = 9_007_199_254_740_992.0;
-
 /// How a sample's value is stored: the shortest lossless form.
 #[derive(Clone, Copy)]
 enum Value {
@@ -40,14 +37,28 @@ enum Value {
     F64(f64),
 }
 
-#[inline]
+/// Whether `value` is an integer below 2^49 in magnitude (so its zigzag
+/// varint is at most 8 bytes, no longer than an f64) other than −0.0, read
+/// off the bits (`fract` needs std, and a saturating `as` is slower).
+#[inline(always)]
+fn is_small_integer(value: f64) -> bool {
+    let bits = value.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    let mantissa = bits & ((1 << 52) - 1);
+    if exponent < 0 {
+        return bits == 0; // +0.0 only; −0.0 and fractions below 1 are not
+    }
+    exponent <= 48 && mantissa & ((1u64 << (52 - exponent)) - 1) == 0
+}
+
+#[inline(always)]
 fn classify(value: f64) -> Value {
-    // `fract` needs std; an integer-valued f64 survives the round trip through i64.
-    if value.abs() <= MAX_EXACT_INT
-        && (value as i64) as f64 == value
-        && value.to_bits() != (-0.0f64).to_bits()
-    {
+    if is_small_integer(value) {
         Value::Int(varint::zigzag(value as i64))
+    } else if value.is_nan() {
+        // Narrowing a NaN need not keep its payload, so keep all 64 bits; this
+        // also makes the choice deterministic (length and write must agree).
+        Value::F64(value)
     } else if f64::from(value as f32).to_bits() == value.to_bits() {
         Value::F32(value as f32)
     } else {
@@ -91,7 +102,7 @@ impl Value {
 }
 
 /// The bytes a record's body (after `len`) takes.
-#[inline]
+#[inline(always)]
 pub(crate) fn body_len(kind: &EntryKind<'_>, delta: u64) -> usize {
     1 + varint::len(delta) + payload_len(kind)
 }
@@ -102,7 +113,7 @@ pub(crate) fn record_len(body: usize) -> usize {
     varint::len(body as u64) + body
 }
 
-#[inline]
+#[inline(always)]
 fn payload_len(kind: &EntryKind<'_>) -> usize {
     match kind {
         EntryKind::Log(log) => varint::len(log.target.len() as u64) + log.target.len() + log.message.len(),
@@ -124,62 +135,105 @@ fn payload_len(kind: &EntryKind<'_>) -> usize {
 
 /// Writes a whole record (`len`, tag, delta, payload) of `body` bytes into
 /// `out`, which holds exactly [`record_len`]`(body)` bytes.
-#[inline]
+#[inline(always)]
 pub(crate) fn write(kind: &EntryKind<'_>, delta: u64, body: usize, out: &mut [u8]) {
-    let mut at = varint::write(body as u64, out);
+    let at = varint::write(body as u64, out);
+    let out = &mut out[at..];
     match kind {
-        EntryKind::Log(log) => {
-            let truncated = if log.truncated { LOG_TRUNCATED } else { 0 };
-            out[at] = KIND_LOG | (log.level as u8) << 2 | truncated;
-            at += 1;
-            at += varint::write(delta, &mut out[at..]);
-            at += varint::write(log.target.len() as u64, &mut out[at..]);
-            out[at..at + log.target.len()].copy_from_slice(log.target);
-            at += log.target.len();
-            out[at..at + log.message.len()].copy_from_slice(log.message);
+        EntryKind::Log(log) => write_log(log, delta, out),
+        EntryKind::Metric(sample) => write_metric(sample, delta, out),
+        EntryKind::Event(event) => write_event(event, delta, out),
+    }
+}
+
+#[inline(always)]
+fn write_log(log: &LogRecord<'_>, delta: u64, out: &mut [u8]) {
+    let truncated = if log.truncated { LOG_TRUNCATED } else { 0 };
+    out[0] = KIND_LOG | (log.level as u8) << 2 | truncated;
+    let mut at = 1 + varint::write(delta, &mut out[1..]);
+    at += varint::write(log.target.len() as u64, &mut out[at..]);
+    let (target, message) = out[at..].split_at_mut(log.target.len());
+    target.copy_from_slice(log.target);
+    message[..log.message.len()].copy_from_slice(log.message);
+}
+
+#[inline(always)]
+fn write_metric(sample: &Sample, delta: u64, out: &mut [u8]) {
+    let value = classify(sample.value);
+    let has_instance = if sample.series.instance == 0 { 0 } else { METRIC_HAS_INSTANCE };
+    out[0] = KIND_METRIC | value.code() << 2 | has_instance;
+    let mut at = 1 + varint::write(delta, &mut out[1..]);
+    at += varint::write(u64::from(sample.series.metric.0), &mut out[at..]);
+    if sample.series.instance != 0 {
+        at += varint::write(u64::from(sample.series.instance), &mut out[at..]);
+    }
+    value.write(&mut out[at..]);
+}
+
+#[cold]
+fn write_event(event: &Event, delta: u64, out: &mut [u8]) {
+    let code = match event {
+        Event::Dropped { .. } => EVENT_DROPPED,
+        Event::Boot { .. } => EVENT_BOOT,
+        Event::Anchor { .. } => EVENT_ANCHOR,
+        Event::Threshold(_) => EVENT_THRESHOLD,
+    };
+    out[0] = KIND_EVENT | code << 2;
+    let mut at = 1 + varint::write(delta, &mut out[1..]);
+    match event {
+        Event::Dropped { count } => {
+            varint::write(*count, &mut out[at..]);
         }
-        EntryKind::Metric(sample) => {
-            let value = classify(sample.value);
-            let has_instance = if sample.series.instance == 0 { 0 } else { METRIC_HAS_INSTANCE };
-            out[at] = KIND_METRIC | value.code() << 2 | has_instance;
-            at += 1;
-            at += varint::write(delta, &mut out[at..]);
-            at += varint::write(u64::from(sample.series.metric.0), &mut out[at..]);
-            if sample.series.instance != 0 {
-                at += varint::write(u64::from(sample.series.instance), &mut out[at..]);
-            }
-            value.write(&mut out[at..]);
+        Event::Boot { reason } => out[at] = reason.code(),
+        Event::Anchor { unix_us } => {
+            varint::write(*unix_us, &mut out[at..]);
         }
-        EntryKind::Event(event) => {
-            let code = match event {
-                Event::Dropped { .. } => EVENT_DROPPED,
-                Event::Boot { .. } => EVENT_BOOT,
-                Event::Anchor { .. } => EVENT_ANCHOR,
-                Event::Threshold(_) => EVENT_THRESHOLD,
-            };
-            out[at] = KIND_EVENT | code << 2;
-            at += 1;
-            at += varint::write(delta, &mut out[at..]);
-            match event {
-                Event::Dropped { count } => {
-                    varint::write(*count, &mut out[at..]);
-                }
-                Event::Boot { reason } => out[at] = reason.code(),
-                Event::Anchor { unix_us } => {
-                    varint::write(*unix_us, &mut out[at..]);
-                }
-                Event::Threshold(c) => {
-                    at += varint::write(u64::from(c.series.metric.0), &mut out[at..]);
-                    at += varint::write(u64::from(c.series.instance), &mut out[at..]);
-                    out[at] = c.from.map_or(NO_LEVEL, |l| l as u8);
-                    out[at + 1] = c.to.map_or(NO_LEVEL, |l| l as u8);
-                    at += 2;
-                    out[at..at + 8].copy_from_slice(&c.value.to_le_bytes());
-                    out[at + 8..at + 16].copy_from_slice(&c.threshold.to_le_bytes());
-                }
-            }
+        Event::Threshold(c) => {
+            at += varint::write(u64::from(c.series.metric.0), &mut out[at..]);
+            at += varint::write(u64::from(c.series.instance), &mut out[at..]);
+            out[at] = c.from.map_or(NO_LEVEL, |l| l as u8);
+            out[at + 1] = c.to.map_or(NO_LEVEL, |l| l as u8);
+            at += 2;
+            out[at..at + 8].copy_from_slice(&c.value.to_le_bytes());
+            out[at + 8..at + 16].copy_from_slice(&c.threshold.to_le_bytes());
         }
     }
+}
+
+/// What eviction needs to know about the oldest record, read without
+/// parsing its payload.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Header {
+    /// Bytes the whole record takes, `len` included.
+    pub size: usize,
+    /// Signed step from the previous record's timestamp.
+    pub delta: i64,
+    /// Counter class (level, metric or event).
+    pub class: usize,
+    /// See [`Parsed::seq_skip`].
+    pub seq_skip: u64,
+}
+
+/// Reads the framing of the record at the start of `input`: `Ok(None)` is padding.
+#[inline(always)]
+pub(crate) fn header(input: &[u8]) -> Result<Option<Header>, RecordError> {
+    let (body, prefix) = varint::read(input).ok_or(RecordError::Truncated)?;
+    if body == 0 {
+        return Ok(None);
+    }
+    let size = prefix + usize::try_from(body).map_err(|_| RecordError::BadField)?;
+    let bytes = input.get(prefix..size).ok_or(RecordError::Truncated)?;
+    let (&tag, rest) = bytes.split_first().ok_or(RecordError::Truncated)?;
+    let (delta, n) = varint::read(rest).ok_or(RecordError::Truncated)?;
+    let (class, seq_skip) = match tag & 0b11 {
+        KIND_LOG => (usize::from((tag >> 2) & 0b111), 0),
+        KIND_METRIC => (CLASS_METRIC, 0),
+        _ if (tag >> 2) & 0b1111 == EVENT_DROPPED => {
+            (CLASS_EVENT, varint::read(&rest[n..]).ok_or(RecordError::Truncated)?.0)
+        }
+        _ => (CLASS_EVENT, 0),
+    };
+    Ok(Some(Header { size, delta: varint::unzigzag(delta), class, seq_skip }))
 }
 
 /// Why a record could not be parsed.

@@ -5,18 +5,30 @@
 pub(crate) const MAX_LEN: usize = 10;
 
 /// Number of bytes `value` takes as a varint.
-#[inline]
+#[inline(always)]
 pub(crate) const fn len(value: u64) -> usize {
-    // 1 + floor(bits / 7), with 0 taking one byte.
-    let bits = 64 - (value | 1).leading_zeros() as usize;
-    bits.div_ceil(7)
+    // Branches beat the division for the small values that dominate.
+    if value < 1 << 7 {
+        1
+    } else if value < 1 << 14 {
+        2
+    } else if value < 1 << 21 {
+        3
+    } else {
+        let bits = 64 - value.leading_zeros() as usize;
+        bits.div_ceil(7)
+    }
 }
 
 /// Writes `value` at the start of `out`; returns the bytes written.
 ///
 /// `out` must hold at least [`len`]`(value)` bytes; callers size buffers first.
-#[inline]
+#[inline(always)]
 pub(crate) fn write(mut value: u64, out: &mut [u8]) -> usize {
+    if value < 0x80 {
+        out[0] = value as u8;
+        return 1;
+    }
     let mut i = 0;
     while value >= 0x80 {
         out[i] = (value as u8) | 0x80;
@@ -29,8 +41,17 @@ pub(crate) fn write(mut value: u64, out: &mut [u8]) -> usize {
 
 /// Reads a varint from the start of `input`: the value and the bytes used,
 /// or `None` when it is cut short or longer than ten bytes.
-#[inline]
+#[inline(always)]
 pub(crate) fn read(input: &[u8]) -> Option<(u64, usize)> {
+    match input.first() {
+        Some(&byte) if byte < 0x80 => Some((u64::from(byte), 1)),
+        Some(_) => read_long(input),
+        None => None,
+    }
+}
+
+#[inline(never)]
+fn read_long(input: &[u8]) -> Option<(u64, usize)> {
     let mut value: u64 = 0;
     for (i, &byte) in input.iter().enumerate().take(MAX_LEN) {
         let part = u64::from(byte & 0x7f);

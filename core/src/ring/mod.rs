@@ -325,34 +325,55 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     #[inline]
     fn reserve(&mut self, size: usize) -> Result<usize, PushError> {
         let capacity = self.capacity();
+        let tail = capacity - self.write_off;
+        // Fast path: it fits after the newest record.
+        if size <= tail && size <= capacity - self.used_bytes() {
+            return Ok(self.advance_write(size, capacity));
+        }
+        self.reserve_slow(size, capacity)
+    }
+
+    #[inline]
+    fn advance_write(&mut self, size: usize, capacity: usize) -> usize {
+        let offset = self.write_off;
+        self.write_pos += size as u64;
+        self.write_off += size;
+        if self.write_off == capacity {
+            self.write_off = 0;
+        }
+        offset
+    }
+
+    /// Evicts (or refuses) until `size` bytes fit, padding past the end of
+    /// the buffer when the record would not fit there.
+    fn reserve_slow(&mut self, size: usize, capacity: usize) -> Result<usize, PushError> {
         if size > capacity {
             return Err(PushError::TooLarge { needed: size, capacity });
         }
         loop {
+            let tail = capacity - self.write_off;
+            let needed = if size <= tail { size } else { tail + size };
+            while self.used_bytes() + needed > capacity && self.len > 0 {
+                let leading_pad = self.buf.as_ref()[self.read_off] == 0;
+                if self.policy == Policy::DropNewest && !leading_pad {
+                    return Err(PushError::Full);
+                }
+                self.evict_oldest(true);
+            }
             if self.len == 0 {
                 // Only padding (or nothing) left: forget it.
                 self.read_pos = self.write_pos;
                 self.read_off = self.write_off;
             }
-            let used = self.used_bytes();
-            let tail = capacity - self.write_off;
-            let needed = if size <= tail { size } else { tail + size };
-            if needed <= capacity - used {
+            if self.used_bytes() + needed <= capacity {
                 break;
             }
-            if used == 0 {
-                // Empty: skip the short tail without writing a pad.
-                self.write_pos += tail as u64;
-                self.write_off = 0;
-                self.read_pos = self.write_pos;
-                self.read_off = 0;
-                continue;
-            }
-            let leading_pad = self.buf.as_ref()[self.read_off] == 0;
-            match self.policy {
-                Policy::DropNewest if !leading_pad => return Err(PushError::Full),
-                _ => self.evict_oldest(true),
-            }
+            // Empty, and the record fits neither in the short tail nor
+            // after a pad: skip the tail without writing one.
+            self.write_pos += tail as u64;
+            self.write_off = 0;
+            self.read_pos = self.write_pos;
+            self.read_off = 0;
         }
         let tail = capacity - self.write_off;
         if size > tail {
@@ -360,36 +381,27 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             self.write_pos += tail as u64;
             self.write_off = 0;
         }
-        let offset = self.write_off;
-        self.write_pos += size as u64;
-        self.write_off += size;
-        if self.write_off == capacity {
-            self.write_off = 0;
-        }
-        Ok(offset)
+        Ok(self.advance_write(size, capacity))
     }
 
     /// Removes the oldest record (or pad). `overwrite` counts it as lost.
+    #[inline]
     fn evict_oldest(&mut self, overwrite: bool) {
         let capacity = self.capacity();
-        let bytes = &self.buf.as_ref()[self.read_off..];
-        match record::parse(bytes) {
-            Ok(Some(parsed)) => {
+        match record::header(&self.buf.as_ref()[self.read_off..]) {
+            Ok(Some(header)) => {
                 if overwrite {
-                    let class = parsed.kind.class();
-                    self.overwritten[class] = self.overwritten[class].wrapping_add(1);
+                    self.overwritten[header.class] = self.overwritten[header.class].wrapping_add(1);
                 }
-                self.base_ts = self.base_ts.wrapping_add(parsed.delta as u64);
-                self.first_seq += 1 + parsed.seq_skip();
+                self.base_ts = self.base_ts.wrapping_add(header.delta as u64);
+                self.first_seq += 1 + header.seq_skip;
                 self.len -= 1;
-                self.advance_read(parsed.size, capacity);
+                self.advance_read(header.size, capacity);
             }
             Ok(None) => self.advance_read(capacity - self.read_off, capacity),
-            Err(_) => {
-                // Only our own writes are here, so this cannot happen; if
-                // memory was corrupted, start over rather than loop or panic.
-                self.reset_storage();
-            }
+            // Only our own writes are here, so this cannot happen; if memory
+            // was corrupted, start over rather than loop or panic.
+            Err(_) => self.reset_storage(),
         }
     }
 

@@ -1,0 +1,49 @@
+//! `cargo xtask bench`: the core's criterion benchmarks, then the seed's
+//! Python baseline (`logging` + `psutil`) for comparison, with raw outputs
+//! kept under `target/bench-results/` (criterion keeps its own under
+//! `target/criterion/`).
+
+use std::fs;
+use std::path::PathBuf;
+
+use crate::command::Cmd;
+use crate::error::Error;
+use crate::setup::python;
+use crate::steps::{self, Step, Summary};
+use crate::workspace;
+
+/// The seed's baseline script, relative to the workspace root.
+const SEED_BENCH: &str = "../shared/anchors/seed_python_bench.py";
+
+/// Features the core is benchmarked with: the bench's `required-features`.
+/// Not `--all-features`, which also turns on `max_level_off` and so would
+/// time logging calls that are compiled out.
+const BENCH_FEATURES: &str = "std,log,critical-section";
+
+/// Runs the benchmarks and returns what happened to each step.
+pub(crate) fn run() -> Summary {
+    let results = workspace::target_dir().join("bench-results");
+    let seed = workspace::root().join(SEED_BENCH);
+    let seed_missing = (!seed.is_file()).then_some("no ../shared/anchors/seed_python_bench.py");
+
+    let make_dir = {
+        let results = results.clone();
+        move || {
+            fs::create_dir_all(&results)
+                .map_err(|e| Error::new(format!("could not create {}: {e}", results.display())))
+        }
+    };
+    let rust = Cmd::cargo().args(["bench", "-p", "vitals-core", "--features", BENCH_FEATURES]);
+    let python = Cmd::new("python3").arg(seed.display().to_string());
+    let rust_out: PathBuf = results.join("cargo-bench.txt");
+    let python_out: PathBuf = results.join("seed-python.jsonl");
+
+    println!("raw results go to {}", results.display());
+    steps::run_all(vec![
+        Step::new("cargo bench").call(make_dir).call(move || rust.run_tee(&rust_out)),
+        Step::new("seed python baseline")
+            .call(|| python::ensure_module("psutil", "psutil"))
+            .call(move || python.run_tee(&python_out))
+            .skip_if(seed_missing),
+    ])
+}

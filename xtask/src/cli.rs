@@ -1,0 +1,112 @@
+//! The command line: which xtask command to run, with what options.
+
+use crate::error::{Error, Result};
+use crate::suite::TestOptions;
+
+/// The help text, printed by `cargo xtask help` and after a usage error.
+pub(crate) const HELP: &str = "\
+cargo xtask <command> [options]
+
+Commands:
+  test [--skip-miri] [--quick]
+        Install what the suite needs (rustup targets, nightly with miri and
+        rust-src), then run it, stopping at the first failing step:
+        fmt, clippy, tests, the no_std build matrix, the nostd-check link
+        check, and Miri. Ends with a table and `xtask: N passed, N failed`.
+          --skip-miri  leave out Miri (and the nightly install)
+          --quick      host steps only: fmt, clippy, tests
+  bench
+        cargo bench for vitals-core (features std,log,critical-section),
+        then the seed's Python baseline (../shared/anchors/
+        seed_python_bench.py, if present); raw output in
+        target/bench-results/.
+  help
+        This text.
+
+Environment:
+  XTASK_MIRI_TIMEOUT_SECS  Miri's time limit in seconds (default 2700).
+  MIRIFLAGS                Extra Miri flags; -Zmiri-disable-isolation is added.
+";
+
+/// What `cargo xtask` was asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// `cargo xtask test`.
+    Test(TestOptions),
+    /// `cargo xtask bench`.
+    Bench,
+    /// `cargo xtask help` (or no command).
+    Help,
+}
+
+/// Reads the arguments after `cargo xtask`.
+pub(crate) fn parse<I>(args: I) -> Result<Action>
+where
+    I: IntoIterator<Item = String>,
+{
+    let mut args = args.into_iter();
+    let Some(command) = args.next() else {
+        return Ok(Action::Help);
+    };
+    let rest: Vec<String> = args.collect();
+    match command.as_str() {
+        "test" => {
+            let mut options = TestOptions::default();
+            for arg in &rest {
+                match arg.as_str() {
+                    "--skip-miri" => options.skip_miri = true,
+                    "--quick" => options.quick = true,
+                    other => return Err(unknown_option("test", other)),
+                }
+            }
+            Ok(Action::Test(options))
+        }
+        "bench" => match rest.first() {
+            None => Ok(Action::Bench),
+            Some(other) => Err(unknown_option("bench", other)),
+        },
+        "help" | "--help" | "-h" => Ok(Action::Help),
+        other => Err(Error::new(format!("unknown command `{other}`; the commands are test, bench and help"))),
+    }
+}
+
+/// The error for an option `command` does not take.
+fn unknown_option(command: &str, option: &str) -> Error {
+    Error::new(format!("`cargo xtask {command}` does not take `{option}`; see `cargo xtask help`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(words: &str) -> Result<Action> {
+        parse(words.split_whitespace().map(str::to_owned))
+    }
+
+    #[test]
+    fn test_takes_its_two_flags_in_any_order() {
+        let both = TestOptions { skip_miri: true, quick: true };
+        assert_eq!(parse_words("test --quick --skip-miri").unwrap(), Action::Test(both));
+        assert_eq!(parse_words("test").unwrap(), Action::Test(TestOptions::default()));
+    }
+
+    #[test]
+    fn help_states_the_real_miri_default() {
+        let default = format!("(default {})", crate::suite::MIRI_TIMEOUT_SECS);
+        assert!(HELP.contains(&default), "HELP does not say {default}");
+    }
+
+    #[test]
+    fn no_command_is_help() {
+        assert_eq!(parse_words("").unwrap(), Action::Help);
+    }
+
+    #[test]
+    fn unknown_words_are_errors_that_name_them() {
+        let err = parse_words("test --fast").unwrap_err();
+        assert!(err.to_string().contains("--fast"), "{err}");
+        let err = parse_words("deploy").unwrap_err();
+        assert!(err.to_string().contains("deploy"), "{err}");
+        assert!(parse_words("bench --all").is_err());
+    }
+}

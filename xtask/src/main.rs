@@ -1,0 +1,43 @@
+//! Project automation, run as `cargo xtask <command>` (see `cargo xtask help`).
+//!
+//! std only, so it builds before anything else is installed; it installs
+//! what each command needs, then runs the commands from the workspace root.
+
+mod bench;
+mod cli;
+mod command;
+mod error;
+mod process_tree;
+mod setup;
+mod steps;
+mod suite;
+mod workspace;
+
+use std::process::ExitCode;
+
+use cli::Action;
+
+/// Parses the command line, runs the command, and exits non-zero if any step
+/// failed (2 for a usage error).
+fn main() -> ExitCode {
+    let action = match cli::parse(std::env::args().skip(1)) {
+        Ok(action) => action,
+        Err(e) => {
+            eprintln!("xtask: {e}\n\n{}", cli::HELP);
+            return ExitCode::from(2);
+        }
+    };
+    let summary = match action {
+        Action::Test(options) => suite::run(options),
+        Action::Bench => bench::run(),
+        Action::Help => {
+            print!("{}", cli::HELP);
+            return ExitCode::SUCCESS;
+        }
+    };
+    if summary.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

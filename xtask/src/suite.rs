@@ -1,0 +1,195 @@
+//! `cargo xtask test`: installs what the suite needs, then runs it as a list
+//! of steps: format, lints, tests, the no_std build matrix, the link check,
+//! and Miri.
+
+use std::time::Duration;
+
+use crate::command::Cmd;
+use crate::setup::rustup;
+use crate::steps::{self, Step, Summary};
+use crate::workspace;
+
+/// The core crate the suite checks on every target.
+const CORE: &str = "vitals-core";
+
+/// Bare-metal and wasm targets the core must build for without `std`.
+const NO_STD_TARGETS: &[&str] =
+    &["thumbv6m-none-eabi", "thumbv7em-none-eabihf", "riscv32imc-unknown-none-elf", "wasm32-unknown-unknown"];
+
+/// Feature sets built for each no_std target; `""` is no features.
+const NO_STD_FEATURE_SETS: &[&str] = &["", "defmt", "critical-section", "log", "log,defmt"];
+
+/// The standalone firmware-shaped crate that proves the core links without `std`.
+const LINK_CHECK_DIR: &str = "nostd-check";
+
+/// Cortex-M targets the link check builds for: M3 and M0.
+const LINK_CHECK_TARGETS: &[&str] = &["thumbv7m-none-eabi", "thumbv6m-none-eabi"];
+
+/// Every target `rustup` must have for the suite.
+const ALL_TARGETS: &[&str] = &[
+    "thumbv6m-none-eabi",
+    "thumbv7m-none-eabi",
+    "thumbv7em-none-eabihf",
+    "riscv32imc-unknown-none-elf",
+    "wasm32-unknown-unknown",
+];
+
+/// Features the workspace tests run with: every real feature of the core.
+/// Not `--all-features`, which would also turn on the `max_level_off`
+/// ceilings and compile logging out.
+const TEST_FEATURES: &str =
+    "vitals-core/std,vitals-core/alloc,vitals-core/log,vitals-core/defmt,vitals-core/critical-section";
+
+/// Compile-time ceilings checked by `core/tests/static_ceiling.rs`: (features, profile flag).
+const CEILING_CASES: &[(&str, &str)] = &[
+    ("max_level_warn", ""),
+    ("max_level_off", ""),
+    ("max_level_debug,release_max_level_error", "--release"),
+];
+
+/// Features Miri runs the core's tests with.
+const MIRI_FEATURES: &str = "log,critical-section,std";
+
+/// Proptest cases per property under Miri, which interprets every instruction.
+const MIRI_PROPTEST_CASES: &str = "8";
+
+/// Miri's time limit in seconds unless `XTASK_MIRI_TIMEOUT_SECS` says otherwise.
+pub(crate) const MIRI_TIMEOUT_SECS: u64 = 45 * 60;
+
+/// Options of `cargo xtask test`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TestOptions {
+    /// `--skip-miri`: leave out the Miri step (and the nightly install).
+    pub(crate) skip_miri: bool,
+    /// `--quick`: host steps only (format, lints, tests); no cross builds, no Miri.
+    pub(crate) quick: bool,
+}
+
+/// Runs the suite and returns what happened to each step.
+pub(crate) fn run(options: TestOptions) -> Summary {
+    steps::run_all(plan(options))
+}
+
+/// The suite as data: every step, in order, with the ones `options` leave out
+/// marked skipped.
+fn plan(options: TestOptions) -> Vec<Step> {
+    let quick = options.quick.then_some("--quick");
+    let miri_skip = quick.or(options.skip_miri.then_some("--skip-miri"));
+    let needs_targets = quick.is_none();
+    let needs_miri = miri_skip.is_none();
+
+    let mut plan = vec![
+        Step::new("setup").call(move || {
+            rustup::ensure_components(None, &["rustfmt", "clippy"])?;
+            if needs_targets {
+                rustup::ensure_targets(ALL_TARGETS)?;
+            }
+            if needs_miri {
+                rustup::ensure_nightly()?;
+                rustup::ensure_components(Some(rustup::NIGHTLY), &["miri", "rust-src"])?;
+            }
+            Ok(())
+        }),
+        Step::new("fmt")
+            .run(Cmd::cargo().args(["fmt", "--all", "--", "--check"]))
+            .run(link_check_cargo().args(["fmt", "--", "--check"])),
+        Step::new("clippy (all features)").run(Cmd::cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+        Step::new("clippy (core, no features)").run(Cmd::cargo().args([
+            "clippy",
+            "-p",
+            CORE,
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+        Step::new("test (workspace, all core features)").run(Cmd::cargo().args([
+            "test",
+            "--workspace",
+            "--features",
+            TEST_FEATURES,
+        ])),
+        Step::new("test (core, no features)").run(Cmd::cargo().args(["test", "-p", CORE])),
+    ];
+    let mut ceilings = Step::new("test (compile-time ceilings)");
+    for (features, profile) in CEILING_CASES {
+        let cmd = Cmd::cargo().args(["test", "-p", CORE, "--test", "static_ceiling", "--features", features]);
+        ceilings = ceilings.run(if profile.is_empty() { cmd } else { cmd.args([*profile]) });
+    }
+    plan.push(ceilings);
+    for target in NO_STD_TARGETS {
+        let mut step = Step::new(format!("no_std {target}")).skip_if(quick);
+        for features in NO_STD_FEATURE_SETS {
+            let cmd = Cmd::cargo().args(["build", "-p", CORE, "--target", target]);
+            step = step.run(if features.is_empty() { cmd } else { cmd.args(["--features", features]) });
+        }
+        plan.push(step);
+    }
+    for target in LINK_CHECK_TARGETS {
+        plan.push(
+            Step::new(format!("link check {target}"))
+                .run(link_check_cargo().args(["build", "--release", "--target", target]))
+                .skip_if(quick),
+        );
+    }
+    plan.push(
+        Step::new("miri")
+            .run(
+                Cmd::cargo()
+                    .args(["+nightly", "miri", "test", "-p", CORE, "--features", MIRI_FEATURES])
+                    .env("MIRIFLAGS", miri_flags())
+                    .env("PROPTEST_CASES", MIRI_PROPTEST_CASES)
+                    .timeout(miri_timeout()),
+            )
+            .skip_if(miri_skip),
+    );
+    plan
+}
+
+/// `cargo` run from inside the link-check crate, so its own `.cargo/config.toml`
+/// and `Cargo.lock` apply (cargo reads config from the working directory).
+fn link_check_cargo() -> Cmd {
+    Cmd::cargo().dir(workspace::root().join(LINK_CHECK_DIR))
+}
+
+/// `MIRIFLAGS` for the suite: the caller's flags plus `-Zmiri-disable-isolation`,
+/// which lets tests read the clock and environment.
+fn miri_flags() -> String {
+    let theirs = std::env::var("MIRIFLAGS").unwrap_or_default();
+    format!("{theirs} -Zmiri-disable-isolation").trim().to_owned()
+}
+
+/// Miri's time limit: `XTASK_MIRI_TIMEOUT_SECS`, or [`MIRI_TIMEOUT_SECS`].
+fn miri_timeout() -> Duration {
+    let secs = std::env::var("XTASK_MIRI_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(MIRI_TIMEOUT_SECS);
+    Duration::from_secs(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_target_the_steps_build_for_is_installed_by_setup() {
+        for target in NO_STD_TARGETS.iter().chain(LINK_CHECK_TARGETS) {
+            assert!(ALL_TARGETS.contains(target), "{target} missing from ALL_TARGETS");
+        }
+    }
+
+    #[test]
+    fn the_full_suite_has_one_step_per_job() {
+        // setup, fmt, 2 clippy, 2 test, 4 no_std targets, 2 link checks, miri
+        assert_eq!(plan(TestOptions::default()).len(), 13);
+    }
+}
