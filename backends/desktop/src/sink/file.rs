@@ -1,0 +1,166 @@
+//! `app.log` with size-based rotation: `app.log`, `app.log.1` … `app.log.N`.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use vitals_core::{format, Entry, LevelFilter};
+
+use super::{passes, Sink};
+use crate::Names;
+
+/// The line format of a file sink.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum FileFormat {
+    /// `2026-11-24T04:51:21.123Z WARN  cpu: usage 93.5% ≥ 90%`
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// When and how a [`RotatingFile`] rotates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RotationConfig {
+    /// Rotate before a line would make the file larger than this (0: never).
+    pub max_bytes: u64,
+    /// Rotated files to keep (`app.log.1` … `app.log.N`); older ones are deleted.
+    pub keep: usize,
+}
+
+impl Default for RotationConfig {
+    fn default() -> Self {
+        RotationConfig { max_bytes: 10 * 1024 * 1024, keep: 5 }
+    }
+}
+
+/// A log file that rotates by size, keeps `keep` old files, and removes
+/// stale ones beyond that when it opens (so lowering `keep` cleans up).
+///
+/// Lines are whole: rotation happens between lines, never inside one, and
+/// every line goes to exactly one file.
+///
+/// ```
+/// use vitals_desktop::sink::{FileFormat, RotatingFile, RotationConfig};
+/// use vitals_core::LevelFilter;
+/// let dir = std::env::temp_dir().join(format!("vitals-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let file = RotatingFile::open(dir.join("app.log"), FileFormat::Human, LevelFilter::Info, RotationConfig::default())?;
+/// assert!(file.path().ends_with("app.log"));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct RotatingFile {
+    path: PathBuf,
+    format: FileFormat,
+    filter: LevelFilter,
+    rotation: RotationConfig,
+    out: BufWriter<File>,
+    size: u64,
+    line: String,
+}
+
+impl RotatingFile {
+    /// Opens (appends to) `path`, creating it, and deletes rotated files
+    /// beyond `rotation.keep`.
+    ///
+    /// # Errors
+    /// The I/O error of creating or opening the file.
+    pub fn open(
+        path: impl Into<PathBuf>,
+        format: FileFormat,
+        filter: LevelFilter,
+        rotation: RotationConfig,
+    ) -> io::Result<Self> {
+        let path = path.into();
+        let file = open_append(&path)?;
+        let size = file.metadata()?.len();
+        remove_beyond(&path, rotation.keep);
+        Ok(RotatingFile {
+            path,
+            format,
+            filter,
+            rotation,
+            out: BufWriter::with_capacity(64 * 1024, file),
+            size,
+            line: String::with_capacity(256),
+        })
+    }
+
+    /// The file being written.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The name of rotated file `n` (`app.log.n`).
+    pub fn rotated_path(path: &Path, n: usize) -> PathBuf {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".{n}"));
+        PathBuf::from(name)
+    }
+
+    fn rotate(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        if self.rotation.keep == 0 {
+            // Nothing kept: start the file over.
+            let file = File::create(&self.path)?;
+            self.out = BufWriter::with_capacity(64 * 1024, file);
+            self.size = 0;
+            return Ok(());
+        }
+        let _ = fs::remove_file(Self::rotated_path(&self.path, self.rotation.keep));
+        for n in (1..self.rotation.keep).rev() {
+            let from = Self::rotated_path(&self.path, n);
+            if from.exists() {
+                fs::rename(&from, Self::rotated_path(&self.path, n + 1))?;
+            }
+        }
+        fs::rename(&self.path, Self::rotated_path(&self.path, 1))?;
+        let file = open_append(&self.path)?;
+        self.out = BufWriter::with_capacity(64 * 1024, file);
+        self.size = 0;
+        Ok(())
+    }
+}
+
+fn open_append(path: &Path) -> io::Result<File> {
+    OpenOptions::new().create(true).append(true).open(path)
+}
+
+fn remove_beyond(path: &Path, keep: usize) {
+    let mut n = keep + 1;
+    // Remove the contiguous run of stale files past `keep`.
+    while fs::remove_file(RotatingFile::rotated_path(path, n)).is_ok() {
+        n += 1;
+    }
+}
+
+impl Sink for RotatingFile {
+    fn write(&mut self, entry: &Entry<'_>, anchor: Option<i64>, names: &Names) -> io::Result<()> {
+        if !passes(entry, self.filter) {
+            return Ok(());
+        }
+        self.line.clear();
+        let _ = match self.format {
+            FileFormat::Human => format::human(&mut self.line, entry, anchor, names),
+            FileFormat::Json => format::json(&mut self.line, entry, anchor, names),
+        };
+        self.line.push('\n');
+        let len = self.line.len() as u64;
+        if self.rotation.max_bytes > 0 && self.size > 0 && self.size + len > self.rotation.max_bytes {
+            self.rotate()?;
+        }
+        self.out.write_all(self.line.as_bytes())?;
+        self.size += len;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+}
