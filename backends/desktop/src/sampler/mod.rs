@@ -19,6 +19,22 @@
 //! refreshes would spoil its CPU figure), except that RSS is there from the
 //! first sample on.
 //!
+//! # What the values are
+//!
+//! - `memory.*`: on Linux inside a cgroup whose memory limit is below the
+//!   machine's RAM (a container), total is the limit, used is the cgroup's
+//!   usage less its inactive file cache (as `docker stats` counts it) and
+//!   available is the rest; otherwise the machine's `MemTotal`,
+//!   `MemTotal - MemAvailable` and `MemAvailable`.
+//! - `disk.*`: per mounted filesystem of non-zero size, each mount point
+//!   once; used is total less what an unprivileged user can still write, so
+//!   root's reserve counts as used and 100 % means full for applications.
+//! - `net.rx`/`net.tx`: the kernel's cumulative byte counters (counters, not
+//!   rates).
+//! - `temperature`: the sensors found at start (often none in a VM).
+//! - `battery`: the mean charge of `/sys/class/power_supply` batteries on
+//!   Linux; absent elsewhere or without one.
+//!
 //! # Example
 //!
 //! ```
