@@ -134,3 +134,17 @@ fn zero_capacity_ring_refuses_everything_without_panicking() {
     assert_eq!(ring.pop_with(|e| e.seq), None);
     assert_eq!(ring.stats().fill_percent(), 100.0);
 }
+
+#[test]
+fn copy_records_skips_what_cannot_fit_and_counts_it() {
+    let mut ring = Ring::new([0u8; 4096], Policy::OverwriteOldest);
+    ring.push_log(0, Level::Info, b"t", &[b'a'; 300]).unwrap();
+    ring.push_log(1, Level::Info, b"t", b"small").unwrap();
+    let mut cursor = vitals_core::Cursor::new();
+    let mut out = [0u8; 64];
+    let batch = ring.copy_records(&mut cursor, &mut out);
+    assert_eq!((batch.entries, batch.lost, batch.more), (1, 1, false));
+    let entry = batch.iter(&out).next().unwrap();
+    assert_eq!((entry.seq, entry.timestamp_us), (1, 1));
+    assert_eq!(cursor.next_seq(), 2);
+}

@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
 use vitals_core::{
     Clock, Cursor, EntryKind, Event, LatestValues, Policy, Rule, RuleError, Rules, Series, SharedRing,
     StdClock,
@@ -23,6 +22,8 @@ use crate::Names;
 
 /// Series the hub keeps a latest value of, for `/metrics` and the monitor.
 pub const MAX_SERIES: usize = 512;
+/// Bytes of ring records a flush copies out per critical section.
+const BATCH_BYTES: usize = 64 * 1024;
 /// Threshold rules a hub holds.
 pub const MAX_RULES: usize = 64;
 
@@ -46,8 +47,8 @@ struct Writer {
     sinks: Vec<Box<dyn Sink>>,
     /// Sink names that are currently failing: report once, then again on recovery.
     failing: Vec<String>,
-    frame: Box<[u8; MAX_FRAME_LEN]>,
-    decoder: Box<Decoder>,
+    /// Records copied out of the ring, formatted outside its critical section.
+    batch: Vec<u8>,
 }
 
 /// The shared state of a Vitals process: ring, clock, names, latest values,
@@ -87,8 +88,7 @@ impl Hub {
                 cursor: Cursor::new(),
                 sinks: Vec::new(),
                 failing: Vec::new(),
-                frame: Box::new([0; MAX_FRAME_LEN]),
-                decoder: Box::new(Decoder::new()),
+                batch: vec![0; BATCH_BYTES],
             }),
             sink_errors: AtomicU64::new(0),
             lost: AtomicU64::new(0),
@@ -174,29 +174,26 @@ impl Hub {
         let names = &*names;
         let mut lost = 0;
         let mut failed_now: Vec<String> = Vec::new();
+        let anchor = Some(self.anchor());
         loop {
-            // Copy a frame's worth of entries out of the ring, so the
-            // critical section (which holds off every producer) stays short.
-            let frame = self.ring.with(|ring| encode_frame(ring, &mut writer.cursor, &mut writer.frame[..]));
-            lost += frame.lost;
-            if frame.bytes > 0 {
-                let Writer { sinks, failing, frame: bytes, decoder, .. } = writer;
-                decoder.feed(&bytes[..frame.bytes], |item| {
-                    if let Decoded::Entry { entry, anchor } = item {
-                        for sink in sinks.iter_mut() {
-                            if let Err(error) = sink.write(&entry, anchor, names) {
-                                lost += u64::from(matches!(entry.kind, EntryKind::Log(_)));
-                                report(failing, &**sink, &error, &self.sink_errors);
-                                let name = sink.describe();
-                                if !failed_now.contains(&name) {
-                                    failed_now.push(name);
-                                }
-                            }
+            // Copy a batch of records out of the ring, so the critical
+            // section (which holds off every producer) stays short.
+            let batch = self.ring.with(|ring| ring.copy_records(&mut writer.cursor, &mut writer.batch));
+            lost += batch.lost;
+            let Writer { sinks, failing, batch: bytes, .. } = writer;
+            for entry in batch.iter(bytes) {
+                for sink in sinks.iter_mut() {
+                    if let Err(error) = sink.write(&entry, anchor, names) {
+                        lost += u64::from(matches!(entry.kind, EntryKind::Log(_)));
+                        report(failing, &**sink, &error, &self.sink_errors);
+                        let name = sink.describe();
+                        if !failed_now.contains(&name) {
+                            failed_now.push(name);
                         }
                     }
-                });
+                }
             }
-            if !frame.more {
+            if !batch.more {
                 break;
             }
         }

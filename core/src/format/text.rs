@@ -2,15 +2,25 @@
 
 use core::fmt::{self, Write};
 
-/// Writes `bytes` as text, invalid UTF-8 as U+FFFD, each char through `escape`.
+/// Writes `bytes` as text, invalid UTF-8 as U+FFFD, each char through
+/// `escape`. Runs of printable ASCII, which no format escapes, are written
+/// whole: a clean message is one `write_str`.
 pub(crate) fn lossy(
     w: &mut impl Write,
     bytes: &[u8],
     escape: impl Fn(&mut dyn Write, char) -> fmt::Result,
 ) -> fmt::Result {
+    let plain = |b: u8| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
     for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            escape(w, c)?;
+        let mut valid = chunk.valid();
+        while !valid.is_empty() {
+            let clean = valid.bytes().position(|b| !plain(b)).unwrap_or(valid.len());
+            w.write_str(&valid[..clean])?;
+            let mut rest = valid[clean..].chars();
+            if let Some(c) = rest.next() {
+                escape(w, c)?;
+            }
+            valid = rest.as_str();
         }
         if !chunk.invalid().is_empty() {
             escape(w, char::REPLACEMENT_CHARACTER)?;

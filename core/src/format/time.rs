@@ -45,13 +45,32 @@ pub fn iso8601(w: &mut impl fmt::Write, unix_us: i64) -> fmt::Result {
     let days = secs.div_euclid(86_400);
     let of_day = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    write!(
-        w,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60
-    )
+    if !(0..=9999).contains(&year) {
+        return write!(
+            w,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+            of_day / 3600,
+            of_day % 3600 / 60,
+            of_day % 60
+        );
+    }
+    // Digits by hand: this runs once per line of every log file.
+    let mut out = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |at: usize, width: usize, mut value: u64| {
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year as u64);
+    put(5, 2, u64::from(month));
+    put(8, 2, u64::from(day));
+    put(11, 2, (of_day / 3600) as u64);
+    put(14, 2, (of_day % 3600 / 60) as u64);
+    put(17, 2, (of_day % 60) as u64);
+    put(20, 3, millis as u64);
+    // Only ASCII digits and separators were written.
+    w.write_str(core::str::from_utf8(&out).map_err(|_| fmt::Error)?)
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian

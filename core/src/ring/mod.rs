@@ -50,6 +50,29 @@ use crate::metric::Series;
 use crate::record;
 use crate::varint;
 
+/// Records copied out of a ring by [`Ring::copy_records`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordBatch {
+    /// Bytes of `out` used.
+    pub len: usize,
+    /// Entries copied.
+    pub entries: usize,
+    /// Entries the cursor missed because they were overwritten first.
+    pub lost: u64,
+    /// Whether more entries wait after these (the buffer was full).
+    pub more: bool,
+    first_seq: u64,
+    base_ts: u64,
+}
+
+impl RecordBatch {
+    /// The copied entries, read from the buffer given to `copy_records`.
+    pub fn iter<'a>(&self, out: &'a [u8]) -> Iter<'a> {
+        let bytes = out.get(..self.len).unwrap_or(&[]);
+        Iter::new(bytes, 0, 0, bytes.len() as u64, self.first_seq, self.base_ts)
+    }
+}
+
 /// What a full ring does with a new entry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -478,6 +501,53 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// to them.
     pub fn read<'a>(&'a self, cursor: &'a mut Cursor) -> Reader<'a> {
         Reader::new(self, cursor)
+    }
+
+    /// Copies the records after `cursor` into `out`, as many as fit, and
+    /// advances the cursor past them: the cheap way to move entries out of a
+    /// critical section and format or write them outside it. Read them back
+    /// with [`RecordBatch::iter`]. An entry larger than all of `out` is
+    /// skipped and counted in `lost`.
+    ///
+    /// ```
+    /// use vitals_core::{Cursor, Level, Policy, Ring};
+    /// let mut ring = Ring::new([0u8; 256], Policy::OverwriteOldest);
+    /// ring.push_log(1, Level::Info, b"t", b"copied out")?;
+    /// let mut out = [0u8; 128];
+    /// let mut cursor = Cursor::new();
+    /// let batch = ring.copy_records(&mut cursor, &mut out);
+    /// assert_eq!(batch.entries, 1);
+    /// let entry = batch.iter(&out).next().unwrap();
+    /// assert_eq!(entry.seq, 0);
+    /// # Ok::<(), vitals_core::PushError>(())
+    /// ```
+    pub fn copy_records(&self, cursor: &mut Cursor, out: &mut [u8]) -> RecordBatch {
+        let mut reader = self.read(cursor);
+        let mut lost = reader.lost();
+        let (mut first_seq, mut base_ts) = reader.position();
+        let mut len = 0;
+        let mut entries = 0;
+        let mut more = false;
+        loop {
+            let mark = reader.mark();
+            let Some((_, raw)) = reader.next_raw() else { break };
+            let Some(slot) = out.get_mut(len..len + raw.len()) else {
+                if entries == 0 {
+                    // Larger than the whole buffer: step past it, counted,
+                    // so a reader never stalls on it.
+                    lost += 1;
+                    (first_seq, base_ts) = reader.position();
+                    continue;
+                }
+                reader.rewind(mark);
+                more = true;
+                break;
+            };
+            slot.copy_from_slice(raw);
+            len += raw.len();
+            entries += 1;
+        }
+        RecordBatch { len, entries, lost, more, first_seq, base_ts }
     }
 
     /// Counters and fill level.
