@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use crate::command::Cmd;
 use crate::error::Error;
-use crate::setup::python;
+use crate::footprint;
+use crate::setup::{apt, python};
 use crate::steps::{self, Step, Summary};
 use crate::workspace;
 
@@ -38,12 +39,24 @@ pub(crate) fn run() -> Summary {
     let rust_out: PathBuf = results.join("cargo-bench.txt");
     let python_out: PathBuf = results.join("seed-python.jsonl");
 
+    let desktop = Cmd::cargo().args(["bench", "-p", "vitals-desktop", "--bench", "desktop"]);
+    let desktop_out: PathBuf = results.join("desktop-bench.txt");
+    let build_vitals = Cmd::cargo().args(["build", "--release", "-p", "vitals-desktop", "--bin", "vitals"]);
+    let vitals_bin = workspace::target_dir().join("release").join("vitals");
+    let footprint_out: PathBuf = results.join("footprint.md");
+
     println!("raw results go to {}", results.display());
     steps::run_all(vec![
-        Step::new("cargo bench").call(make_dir).call(move || rust.run_tee(&rust_out)),
+        Step::new("cargo bench (core)").call(make_dir).call(move || rust.run_tee(&rust_out)),
+        Step::new("cargo bench (desktop)").call(move || desktop.run_tee(&desktop_out)),
         Step::new("seed python baseline")
             .call(|| python::ensure_module("psutil", "psutil"))
             .call(move || python.run_tee(&python_out))
             .skip_if(seed_missing),
+        Step::new("footprint: monitor vs node_exporter vs seed loop")
+            .call(|| apt::ensure_apt(&["prometheus-node-exporter"]))
+            .call(|| python::ensure_module("psutil", "psutil"))
+            .run(build_vitals)
+            .call(move || footprint::run(&vitals_bin, &footprint_out)),
     ])
 }

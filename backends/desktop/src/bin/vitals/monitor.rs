@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use vitals_core::{format, Cursor, EntryKind, Level, LevelFilter, MetricNames, Series, Window};
+use vitals_core::{
+    format, Cursor, EntryKind, Level, LevelFilter, MetricId, MetricKind, MetricNames, Series, Window,
+};
 use vitals_desktop::rules_file::{self, RuleSpec};
 use vitals_desktop::sink::{FileFormat, RotationConfig, Sink};
 use vitals_desktop::{init, Config, Exporter, Hub, HubConfig, Names, SysinfoSampler};
@@ -57,8 +59,13 @@ pub(crate) struct Args {
 
 /// Human lines of every entry on stdout: the plain (non-TUI) view. When
 /// the reader goes away (`vitals monitor | head`), it asks the monitor to stop.
+///
+/// Lines are held until [`Sink::flush`], which the hub calls after the file
+/// sink's (added first, by `init`): so a line is on stdout only once it is
+/// in the log file, and a `kill -9` can never leave an alert that was shown
+/// missing from the file.
 struct StdoutSink {
-    line: String,
+    pending: String,
     stop: Arc<AtomicBool>,
 }
 
@@ -69,23 +76,21 @@ impl Sink for StdoutSink {
         anchor: Option<i64>,
         names: &Names,
     ) -> std::io::Result<()> {
-        use std::io::Write;
-        self.line.clear();
-        let _ = format::human(&mut self.line, entry, anchor, names);
-        self.line.push('\n');
-        match std::io::stdout().lock().write_all(self.line.as_bytes()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                self.stop.store(true, Ordering::Relaxed);
-                Ok(())
-            }
-            other => other,
-        }
+        let _ = format::human(&mut self.pending, entry, anchor, names);
+        self.pending.push('\n');
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         use std::io::Write;
-        match std::io::stdout().flush() {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        let mut stdout = std::io::stdout().lock();
+        let result = stdout.write_all(self.pending.as_bytes()).and_then(|()| stdout.flush());
+        self.pending.clear();
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.stop.store(true, Ordering::Relaxed);
+                Ok(())
+            }
             other => other,
         }
     }
@@ -114,7 +119,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let hub = init(config).map_err(Failure::usage)?;
     let stop = Arc::new(AtomicBool::new(false));
     if !tui {
-        hub.add_sink(Box::new(StdoutSink { line: String::new(), stop: Arc::clone(&stop) }));
+        hub.add_sink(Box::new(StdoutSink { pending: String::new(), stop: Arc::clone(&stop) }));
     }
     let exporter = match &args.serve {
         Some(addr) => Some(Exporter::serve(addr, hub).map_err(Failure::usage)?),
@@ -214,6 +219,12 @@ impl State {
                     let _ = names.set_label(*series, label);
                 }
             }
+            // Instance 0 of the network counters is the sum over interfaces.
+            for metric in [MetricId::NET_RX_BYTES, MetricId::NET_TX_BYTES] {
+                if names.instance_label(metric.series()).is_none() {
+                    let _ = names.set_label(metric.series(), "total");
+                }
+            }
         });
         for &(series, _) in &samples {
             self.ensure_rule(hub, series);
@@ -221,8 +232,21 @@ impl State {
         let mut alerts = 0;
         for &(series, value) in &samples {
             alerts += hub.record(series, value);
-            self.history.entry(series).or_default().observe(value);
         }
+        // Plot what the view shows: the value, or for counters the rate.
+        hub.with_names(|names| {
+            hub.with_latest(|latest| {
+                for &(series, value) in &samples {
+                    let counter =
+                        names.describe(series.metric).is_some_and(|i| i.kind == MetricKind::Counter);
+                    match latest.rate(series, &*names) {
+                        Some(rate) => self.history.entry(series).or_default().observe(rate),
+                        None if !counter => self.history.entry(series).or_default().observe(value),
+                        None => {}
+                    }
+                }
+            });
+        });
         if alerts > 0 {
             hub.flush(); // alerts are WARN and above: on disk before the next tick
         }
@@ -280,13 +304,7 @@ impl State {
                     };
                     let ratio = (info.unit == vitals_core::Unit::Percent)
                         .then(|| (value.value / 100.0).clamp(0.0, 1.0));
-                    let history: Vec<u64> = self
-                        .history
-                        .get(&value.series)
-                        .map(|w| {
-                            w.iter().map(|v| if v.is_finite() && v > 0.0 { v as u64 } else { 0 }).collect()
-                        })
-                        .unwrap_or_default();
+                    let history = self.history.get(&value.series).map(spark).unwrap_or_default();
                     rows.push(crate::tui::Row { name, value: shown, ratio, history });
                 }
             });
@@ -306,6 +324,22 @@ impl State {
             alerts: self.alerts.iter().rev().take(12).cloned().collect(),
         }
     }
+}
+
+/// Sparkline heights 1–100 spanning the window's own range, so a small
+/// change on a large value (memory in bytes) is still visible.
+fn spark(window: &Window<HISTORY>) -> Vec<u64> {
+    let summary = window.summary();
+    let (Some(min), Some(max)) = (summary.min(), summary.max()) else { return Vec::new() };
+    let span = max - min;
+    window
+        .iter()
+        .map(|v| match v {
+            v if !v.is_finite() => 0,
+            _ if span <= 0.0 => 50,
+            v => 1 + ((v - min) / span * 99.0) as u64,
+        })
+        .collect()
 }
 
 fn format_series(out: &mut String, series: Series, names: &Names) -> std::fmt::Result {

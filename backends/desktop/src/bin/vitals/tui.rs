@@ -100,7 +100,10 @@ impl Tui {
                     );
                 }
                 frame.render_widget(
-                    Sparkline::default().data(row.history.as_slice()).style(Style::default().fg(Color::Cyan)),
+                    Sparkline::default()
+                        .data(row.history.as_slice())
+                        .max(100)
+                        .style(Style::default().fg(Color::Cyan)),
                     spark_area,
                 );
             }

@@ -1,0 +1,214 @@
+//! `cargo xtask bench`'s footprint run: `vitals monitor --interval 1s
+//! --serve` beside Debian's `prometheus-node-exporter` and the seed's Python
+//! `logging` + `psutil` loop, all three at once for the same minute, each
+//! exporter scraped once a second; then a burst of scrapes timed per request.
+//!
+//! CPU is user+system time from `/proc/PID/stat` over the run; memory is the
+//! peak resident set (`VmHWM` in `/proc/PID/status`).
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+
+/// How long the three run side by side.
+const RUN: Duration = Duration::from_secs(60);
+/// Scrapes timed per exporter in the latency burst.
+const SCRAPES: usize = 200;
+
+/// The seed's 1 Hz loop: its four psutil figures into `logging` to a file.
+const SEED_LOOP: &str = r#"
+import logging, sys, time
+import psutil
+logging.basicConfig(filename=sys.argv[1], level=logging.INFO)
+end = time.time() + float(sys.argv[2])
+psutil.cpu_percent(interval=None)
+while time.time() < end:
+    logging.info("cpu=%.1f mem=%.1f disk=%.1f sent=%d", psutil.cpu_percent(interval=None),
+                 psutil.virtual_memory().percent, psutil.disk_usage("/").percent,
+                 psutil.net_io_counters().bytes_sent)
+    time.sleep(1)
+"#;
+
+/// One process's use of the machine over the run.
+#[derive(Debug)]
+struct Usage {
+    name: &'static str,
+    cpu_percent: f64,
+    peak_rss_kib: u64,
+}
+
+/// A child killed when dropped.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| Error::new(format!("no free port: {e}")))?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| Error::new(e.to_string()))
+}
+
+fn spawn(name: &str, command: &mut Command) -> Result<Guard> {
+    command.stdout(Stdio::null()).stderr(Stdio::null()).stdin(Stdio::null());
+    command.spawn().map(Guard).map_err(|e| Error::new(format!("could not start {name}: {e}")))
+}
+
+/// Clock ticks of user+system time a process has used.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the `(comm)` that may hold spaces: utime is 14th, stime 15th overall.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// GET `path` from `127.0.0.1:port`; the time to the last byte, if it answered 200.
+fn scrape(port: u16, path: &str) -> Option<Duration> {
+    let start = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    let mut body = Vec::new();
+    stream.read_to_end(&mut body).ok()?;
+    let elapsed = start.elapsed();
+    body.starts_with(b"HTTP/1.1 200").then_some(elapsed)
+}
+
+fn median(mut times: Vec<Duration>) -> Option<Duration> {
+    times.sort();
+    times.get(times.len() / 2).copied()
+}
+
+/// Runs the side-by-side minute and the scrape burst; writes a Markdown
+/// table to `out` and prints it.
+pub(crate) fn run(vitals: &Path, out: &Path) -> Result<()> {
+    let dir = out.parent().unwrap_or(Path::new(".")).join("footprint");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::new(format!("{}: {e}", dir.display())))?;
+    let seed_script = dir.join("seed_loop.py");
+    std::fs::write(&seed_script, SEED_LOOP).map_err(|e| Error::new(e.to_string()))?;
+    let (vitals_port, node_port) = (free_port()?, free_port()?);
+    let secs = RUN.as_secs().to_string();
+
+    let vitals_child = spawn(
+        "vitals monitor",
+        Command::new(vitals)
+            .args(["monitor", "--no-tui", "--interval", "1s", "--duration"])
+            .arg(format!("{secs}s"))
+            .args([
+                "--serve",
+                &format!("127.0.0.1:{vitals_port}"),
+                "--log",
+                &dir.join("vitals-app.log").display().to_string(),
+            ]),
+    )?;
+    let node_child = spawn(
+        "prometheus-node-exporter",
+        Command::new("/usr/bin/prometheus-node-exporter")
+            .arg(format!("--web.listen-address=127.0.0.1:{node_port}")),
+    )?;
+    let seed_child = spawn(
+        "seed python loop",
+        Command::new("python3").arg(&seed_script).arg(dir.join("seed-app.log")).arg(&secs),
+    )?;
+    let children = [
+        ("vitals monitor", &vitals_child),
+        ("node_exporter", &node_child),
+        ("seed python loop", &seed_child),
+    ];
+    let pids: Vec<u32> = children.iter().map(|(_, c)| c.0.id()).collect();
+    let start_ticks: Vec<u64> = pids.iter().map(|&p| cpu_ticks(p).unwrap_or(0)).collect();
+    let started = Instant::now();
+    println!("footprint: running all three for {secs} s, scraping both exporters every second");
+    let mut scrape_failures = 0;
+    let mut peaks = vec![0u64; pids.len()];
+    let mut end_ticks = start_ticks.clone();
+    // Stop a second early so `vitals monitor` (which stops itself at the minute) is still alive to read.
+    while started.elapsed() + Duration::from_secs(1) < RUN {
+        std::thread::sleep(Duration::from_secs(1));
+        for port in [vitals_port, node_port] {
+            if scrape(port, "/metrics").is_none() {
+                scrape_failures += 1;
+            }
+        }
+        for (i, &pid) in pids.iter().enumerate() {
+            peaks[i] = peaks[i].max(peak_rss_kib(pid).unwrap_or(0));
+            end_ticks[i] = cpu_ticks(pid).unwrap_or(end_ticks[i]);
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let hz = clock_ticks_per_second();
+    let usage: Vec<Usage> = children
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| Usage {
+            name,
+            cpu_percent: (end_ticks[i] - start_ticks[i]) as f64 / hz / elapsed * 100.0,
+            peak_rss_kib: peaks[i],
+        })
+        .collect();
+    drop(seed_child);
+
+    // The scrape burst, one exporter after the other, while both still run.
+    let fresh_vitals = spawn(
+        "vitals monitor",
+        Command::new(vitals)
+            .args(["monitor", "--no-tui", "--interval", "1s", "--duration", "60s", "--serve"])
+            .arg(format!("127.0.0.1:{vitals_port}"))
+            .args(["--log", &dir.join("vitals-burst.log").display().to_string()]),
+    );
+    drop(vitals_child);
+    let _fresh = fresh_vitals?;
+    std::thread::sleep(Duration::from_secs(3)); // let it take its first samples
+    let burst = |port: u16| median((0..SCRAPES).filter_map(|_| scrape(port, "/metrics")).collect());
+    let vitals_scrape = burst(vitals_port);
+    let node_scrape = burst(node_port);
+    drop(node_child);
+
+    let mut table = String::new();
+    let _ =
+        writeln!(table, "| process ({secs} s, 1 s interval, scraped 1/s) | CPU, % of one core | peak RSS |");
+    let _ = writeln!(table, "|---|---|---|");
+    for u in &usage {
+        let _ = writeln!(
+            table,
+            "| {} | {:.2} | {:.1} MiB |",
+            u.name,
+            u.cpu_percent,
+            u.peak_rss_kib as f64 / 1024.0
+        );
+    }
+    let _ = writeln!(table, "\n| `/metrics` scrape, median of {SCRAPES} | time |\n|---|---|");
+    let fmt =
+        |d: Option<Duration>| d.map_or("failed".to_owned(), |d| format!("{:.3} ms", d.as_secs_f64() * 1e3));
+    let _ = writeln!(table, "| vitals monitor --serve | {} |", fmt(vitals_scrape));
+    let _ = writeln!(table, "| prometheus-node-exporter | {} |", fmt(node_scrape));
+    if scrape_failures > 0 {
+        let _ = writeln!(table, "\n{scrape_failures} scrapes failed during the minute.");
+    }
+    print!("{table}");
+    std::fs::write(out, table).map_err(|e| Error::new(format!("{}: {e}", out.display())))
+}
