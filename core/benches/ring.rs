@@ -41,6 +41,8 @@
 //!   * `tracing_fmt_sink` (peer): `tracing::info!` into a
 //!     `tracing_subscriber::fmt()` subscriber writing to `std::io::sink`,
 //!     no ANSI, default format (which includes an RFC 3339 wall-clock timestamp).
+//!   * `core_fmt_only` (reference): `write!` of the same format string into a
+//!     reused `String` — the share of every figure here that is formatting.
 //!   * `tracing_fmt_sink_without_time` (peer): the same with `.without_time()`,
 //!     closer to what env_logger does here.
 //! * `read` — a ring holding `N` mixed entries (40-byte logs and metric
@@ -187,6 +189,20 @@ fn format_log(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             log::info!("cpu={:.1} mem={:.2} step {}", 12.5, 40.25, black_box(i));
+        })
+    });
+
+    // Reference, not a logger: the formatting every logger here has to do,
+    // into a reused buffer. `{:.1}` of 12.5 is a tie that core::fmt settles
+    // with its slow exact (Dragon) path, so this dominates every figure.
+    let mut text = String::with_capacity(64);
+    group.bench_function("core_fmt_only", |b| {
+        b.iter(|| {
+            use std::fmt::Write as _;
+            i += 1;
+            text.clear();
+            let _ = write!(text, "cpu={:.1} mem={:.2} step {}", 12.5, 40.25, black_box(i));
+            black_box(&text);
         })
     });
 

@@ -10,16 +10,18 @@ cargo xtask <command> [options]
 Commands:
   test [--skip-miri] [--quick]
         Install what the suite needs (rustup targets, nightly with miri and
-        rust-src), then run it, stopping at the first failing step:
+        rust-src, Debian's prometheus for the scrape tests), then run it,
+        stopping at the first failing step:
         fmt, clippy, tests, the no_std build matrix, the nostd-check link
         check, and Miri. Ends with a table and `xtask: N passed, N failed`.
           --skip-miri  leave out Miri (and the nightly install)
           --quick      host steps only: fmt, clippy, tests
   bench
-        cargo bench for vitals-core (features std,log,critical-section),
-        then the seed's Python baseline (../shared/anchors/
-        seed_python_bench.py, if present); raw output in
-        target/bench-results/.
+        cargo bench for vitals-core (features std,log,critical-section)
+        and vitals-desktop, the seed's Python baseline (../shared/anchors/
+        seed_python_bench.py, if present), and a one-minute footprint run
+        of `vitals monitor` beside prometheus-node-exporter and the seed's
+        Python loop; raw output in target/bench-results/.
   help
         This text.
 

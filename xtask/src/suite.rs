@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::command::Cmd;
-use crate::setup::rustup;
+use crate::setup::{apt, rustup};
 use crate::steps::{self, Step, Summary};
 use crate::workspace;
 
@@ -47,6 +47,13 @@ const CEILING_CASES: &[(&str, &str)] = &[
     ("max_level_debug,release_max_level_error", "--release"),
 ];
 
+/// Debian packages the host tests need: `prometheus` gives `/usr/bin/prometheus`
+/// and `/usr/bin/promtool`, which `backends/desktop/tests/prometheus_scrape.rs`
+/// and `tests/cli.rs` run for real. Installing it starts no service: there is
+/// no init system to start one here, and Debian's `policy-rc.d` (where present)
+/// refuses it too.
+const APT_PACKAGES: &[&str] = &["prometheus"];
+
 /// Features Miri runs the core's tests with.
 const MIRI_FEATURES: &str = "log,critical-section,std";
 
@@ -81,6 +88,7 @@ fn plan(options: TestOptions) -> Vec<Step> {
     let mut plan = vec![
         Step::new("setup").call(move || {
             rustup::ensure_components(None, &["rustfmt", "clippy"])?;
+            apt::ensure_apt(APT_PACKAGES)?;
             if needs_targets {
                 rustup::ensure_targets(ALL_TARGETS)?;
             }

@@ -13,8 +13,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use vitals_core::{
-    Clock, Cursor, EntryKind, Event, LatestValues, Policy, Rule, RuleError, Rules, Series, SharedRing,
-    StdClock,
+    Clock, Cursor, Event, LatestValues, Policy, Rule, RuleError, Rules, Series, SharedRing, StdClock,
 };
 
 use crate::sink::Sink;
@@ -152,8 +151,9 @@ impl Hub {
         })
     }
 
-    /// Entries lost before a sink could write them (overwritten in the ring,
-    /// or refused by a failing sink).
+    /// Lines lost before a sink could write them: entries overwritten in the
+    /// ring before a flush reached them, and lines a failing sink refused or
+    /// threw away (counted once per sink).
     pub fn lost(&self) -> u64 {
         self.lost.load(Ordering::Relaxed)
     }
@@ -184,7 +184,7 @@ impl Hub {
             for entry in batch.iter(bytes) {
                 for sink in sinks.iter_mut() {
                     if let Err(error) = sink.write(&entry, anchor, names) {
-                        lost += u64::from(matches!(entry.kind, EntryKind::Log(_)));
+                        lost += 1;
                         report(failing, &**sink, &error, &self.sink_errors);
                         let name = sink.describe();
                         if !failed_now.contains(&name) {
@@ -199,7 +199,9 @@ impl Hub {
         }
         let Writer { sinks, failing, .. } = writer;
         for sink in sinks.iter_mut() {
-            match sink.flush() {
+            let result = sink.flush();
+            lost += sink.take_lost();
+            match result {
                 Ok(()) if !failed_now.contains(&sink.describe()) => recovered(failing, &**sink),
                 Ok(()) => {}
                 Err(error) => report(failing, &**sink, &error, &self.sink_errors),

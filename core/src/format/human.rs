@@ -23,10 +23,18 @@ pub fn human(
     anchor: Option<i64>,
     names: &impl MetricNames,
 ) -> fmt::Result {
-    write!(w, "{} ", Timestamp { timestamp_us: entry.timestamp_us, anchor })?;
+    // Plain `write_str`s on this path: it runs for every line of a log file.
+    match anchor {
+        Some(offset) => super::time::iso8601(w, (entry.timestamp_us as i64).wrapping_add(offset))?,
+        None => write!(w, "{}", Timestamp { timestamp_us: entry.timestamp_us, anchor })?,
+    }
+    w.write_char(' ')?;
     match &entry.kind {
         EntryKind::Log(log) => {
-            write!(w, "{:<5} ", log.level)?;
+            let name = log.level.as_str();
+            w.write_str(name)?;
+            w.write_str(&"     "[name.len().min(5)..])?;
+            w.write_char(' ')?;
             lossy(w, log.target, plain)?;
             w.write_str(": ")?;
             lossy(w, log.message, plain)?;

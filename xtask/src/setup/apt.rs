@@ -17,10 +17,6 @@ static UPDATED: AtomicBool = AtomicBool::new(false);
 /// ```ignore
 /// setup::apt::ensure_apt(&["qemu-system-arm"])?;
 /// ```
-#[allow(
-    dead_code,
-    reason = "no step needs a Debian package yet; the QEMU, Chromium and Prometheus steps will"
-)]
 pub(crate) fn ensure_apt(packages: &[&str]) -> Result<()> {
     let missing: Vec<&str> = packages.iter().copied().filter(|p| !is_installed(p)).collect();
     if missing.is_empty() {

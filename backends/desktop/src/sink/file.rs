@@ -1,13 +1,16 @@
 //! `app.log` with size-based rotation: `app.log`, `app.log.1` … `app.log.N`.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use vitals_core::{format, Entry, LevelFilter};
 
 use super::{passes, Sink};
 use crate::Names;
+
+/// Bytes of lines a file sink gathers before handing them to the OS.
+const BUFFER_BYTES: usize = 64 * 1024;
 
 /// The line format of a file sink.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -56,9 +59,15 @@ pub struct RotatingFile {
     format: FileFormat,
     filter: LevelFilter,
     rotation: RotationConfig,
-    out: BufWriter<File>,
+    file: File,
+    /// Whole lines waiting for `write_out`.
+    buf: Vec<u8>,
     size: u64,
     line: String,
+    /// Lines in `buf`.
+    buffered: u64,
+    /// Lines thrown away after a failed flush, not yet reported.
+    lost: u64,
 }
 
 impl RotatingFile {
@@ -82,10 +91,29 @@ impl RotatingFile {
             format,
             filter,
             rotation,
-            out: BufWriter::with_capacity(64 * 1024, file),
+            file,
+            buf: Vec::with_capacity(BUFFER_BYTES),
             size,
             line: String::with_capacity(256),
+            buffered: 0,
+            lost: 0,
         })
+    }
+
+    /// Hands the buffered lines to the OS. On failure they are dropped and
+    /// counted: the disk refused them, and keeping them for a retry would
+    /// only grow memory while the fault lasts.
+    fn write_out(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let result = self.file.write_all(&self.buf);
+        if result.is_err() {
+            self.lost += self.buffered;
+        }
+        self.buf.clear();
+        self.buffered = 0;
+        result
     }
 
     /// The file being written.
@@ -101,11 +129,10 @@ impl RotatingFile {
     }
 
     fn rotate(&mut self) -> io::Result<()> {
-        self.out.flush()?;
+        self.write_out()?;
         if self.rotation.keep == 0 {
             // Nothing kept: start the file over.
-            let file = File::create(&self.path)?;
-            self.out = BufWriter::with_capacity(64 * 1024, file);
+            self.file = File::create(&self.path)?;
             self.size = 0;
             return Ok(());
         }
@@ -117,8 +144,7 @@ impl RotatingFile {
             }
         }
         fs::rename(&self.path, Self::rotated_path(&self.path, 1))?;
-        let file = open_append(&self.path)?;
-        self.out = BufWriter::with_capacity(64 * 1024, file);
+        self.file = open_append(&self.path)?;
         self.size = 0;
         Ok(())
     }
@@ -151,13 +177,21 @@ impl Sink for RotatingFile {
         if self.rotation.max_bytes > 0 && self.size > 0 && self.size + len > self.rotation.max_bytes {
             self.rotate()?;
         }
-        self.out.write_all(self.line.as_bytes())?;
+        if self.buf.len() + self.line.len() > BUFFER_BYTES {
+            self.write_out()?;
+        }
+        self.buf.extend_from_slice(self.line.as_bytes());
         self.size += len;
+        self.buffered += 1;
         Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+        self.write_out()
+    }
+
+    fn take_lost(&mut self) -> u64 {
+        std::mem::take(&mut self.lost)
     }
 
     fn describe(&self) -> String {

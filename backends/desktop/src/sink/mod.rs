@@ -29,6 +29,12 @@ pub trait Sink: Send {
 
     /// A short name for messages (`stderr`, the file path).
     fn describe(&self) -> String;
+
+    /// Entries accepted by `write` that will never be written (a buffer
+    /// thrown away after a failed flush), since the last call.
+    fn take_lost(&mut self) -> u64 {
+        0
+    }
 }
 
 /// Whether an entry passes a sink's level filter: log records at or above

@@ -18,7 +18,7 @@ mod tui;
 
 /// Vitals: levelled logs and system metrics in one stream.
 #[derive(Debug, Parser)]
-#[command(name = "vitals", version, about, propagate_version = true)]
+#[command(name = "vitals", version, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

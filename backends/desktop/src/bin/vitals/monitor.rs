@@ -183,7 +183,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     log::info!(target: "vitals", "monitor stopped after {:.1}s", started.elapsed().as_secs_f64());
     hub.flush();
     if hub.lost() > 0 {
-        eprintln!("vitals: {} log lines could not be written (see the messages above)", hub.lost());
+        eprintln!("vitals: {} lines could not be written (see the messages above)", hub.lost());
     }
     outcome.map(|()| ExitCode::SUCCESS)
 }
