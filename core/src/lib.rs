@@ -84,6 +84,6 @@ pub use metric::{
 pub use record::RecordError;
 #[cfg(feature = "critical-section")]
 pub use ring::SharedRing;
-pub use ring::{Cursor, Iter, Policy, PushError, Reader, RecordBatch, Ring, RingStats};
+pub use ring::{Corruption, Cursor, Iter, Policy, PushError, Reader, RecordBatch, Ring, RingStats};
 pub use rules::{write_crossing, Direction, Rule, RuleError, Rules};
 pub use stats::{Summary, Window};

@@ -150,6 +150,7 @@ fn run(capacity: usize, policy: Policy, ops: Vec<Op>) {
         let seqs: Vec<u64> = ring.iter().map(|e| e.seq).collect();
         assert!(seqs.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(ring.iter().count(), ring.len());
+        assert_eq!(ring.validate(), Ok(()));
     }
     for reader in &mut readers {
         check_read(&ring, reader);

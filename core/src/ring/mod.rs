@@ -50,6 +50,29 @@ use crate::metric::Series;
 use crate::record;
 use crate::varint;
 
+/// What [`Ring::validate`] found wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum Corruption {
+    /// Read and write positions are out of range or disagree with their offsets.
+    Positions,
+    /// A stored record does not parse, or records and counts disagree.
+    Records,
+    /// Sequence numbers do not add up.
+    Sequence,
+}
+
+impl fmt::Display for Corruption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Corruption::Positions => "ring positions are inconsistent",
+            Corruption::Records => "ring records are damaged",
+            Corruption::Sequence => "ring sequence numbers are inconsistent",
+        })
+    }
+}
+
 /// Records copied out of a ring by [`Ring::copy_records`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecordBatch {
@@ -137,7 +160,10 @@ impl std::error::Error for PushError {}
 /// not fit are refused and counted.
 pub struct Ring<B> {
     buf: B,
-    policy: Policy,
+    /// `Policy` as a byte (0 overwrite, 1 drop): every field is a plain
+    /// integer, so any bit pattern is a `Ring` value that
+    /// [`Ring::validate`] can judge (see there).
+    policy: u8,
     /// Absolute position and buffer offset of the oldest record.
     read_pos: u64,
     read_off: usize,
@@ -155,8 +181,10 @@ pub struct Ring<B> {
     len: u32,
     /// Entries refused since the last `Dropped` event was written.
     pending_dropped: u64,
-    /// Unix µs minus ring µs, from the newest `Anchor` event.
-    anchor: Option<i64>,
+    /// Unix µs minus ring µs, from the newest `Anchor` event, when
+    /// `anchored` is non-zero.
+    anchor: i64,
+    anchored: u8,
     written: [u32; CLASSES],
     dropped: [u32; CLASSES],
     overwritten: [u32; CLASSES],
@@ -168,7 +196,10 @@ impl<B> Ring<B> {
     pub const fn new(buf: B, policy: Policy) -> Self {
         Ring {
             buf,
-            policy,
+            policy: match policy {
+                Policy::OverwriteOldest => 0,
+                Policy::DropNewest => 1,
+            },
             read_pos: 0,
             read_off: 0,
             write_pos: 0,
@@ -179,7 +210,8 @@ impl<B> Ring<B> {
             last_ts: 0,
             len: 0,
             pending_dropped: 0,
-            anchor: None,
+            anchor: 0,
+            anchored: 0,
             written: [0; CLASSES],
             dropped: [0; CLASSES],
             overwritten: [0; CLASSES],
@@ -189,7 +221,11 @@ impl<B> Ring<B> {
 
     /// The policy for a full ring.
     pub fn policy(&self) -> Policy {
-        self.policy
+        if self.policy == 1 {
+            Policy::DropNewest
+        } else {
+            Policy::OverwriteOldest
+        }
     }
 
     /// Number of entries stored.
@@ -220,7 +256,15 @@ impl<B> Ring<B> {
     /// Unix time minus ring time in µs, from the newest [`Event::Anchor`]
     /// pushed: add it to a timestamp to get wall-clock time.
     pub fn anchor(&self) -> Option<i64> {
-        self.anchor
+        (self.anchored != 0).then_some(self.anchor)
+    }
+
+    /// The raw storage, for fault-injection tests and recovery tools.
+    ///
+    /// Writing here can damage stored records; the ring never panics on
+    /// damaged bytes, and [`Ring::validate`] reports them.
+    pub fn storage_mut(&mut self) -> &mut B {
+        &mut self.buf
     }
 
     /// Gives the storage back.
@@ -302,7 +346,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         match self.store(timestamp_us, kind) {
             Ok(seq) => {
                 if let EntryKind::Event(Event::Anchor { unix_us }) = kind {
-                    self.anchor = Some(unix_us.wrapping_sub(timestamp_us) as i64);
+                    self.anchor = unix_us.wrapping_sub(timestamp_us) as i64;
+                    self.anchored = 1;
                 }
                 Ok(seq)
             }
@@ -378,7 +423,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             let needed = if size <= tail { size } else { tail + size };
             while self.used_bytes() + needed > capacity && self.len > 0 {
                 let leading_pad = self.buf.as_ref()[self.read_off] == 0;
-                if self.policy == Policy::DropNewest && !leading_pad {
+                if self.policy == 1 && !leading_pad {
                     return Err(PushError::Full);
                 }
                 self.evict_oldest(true);
@@ -412,6 +457,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     fn evict_oldest(&mut self, overwrite: bool) {
         let capacity = self.capacity();
         match record::header(&self.buf.as_ref()[self.read_off..]) {
+            // Damaged bookkeeping (see `validate`): start over, never underflow.
+            Ok(Some(header)) if self.len == 0 || self.read_pos + header.size as u64 > self.write_pos => {
+                self.reset_storage();
+            }
             Ok(Some(header)) => {
                 if overwrite {
                     self.overwritten[header.class] = self.overwritten[header.class].wrapping_add(1);
@@ -550,6 +599,79 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         RecordBatch { len, entries, lost, more, first_seq, base_ts }
     }
 
+    /// Checks that the ring's bookkeeping and every stored record agree:
+    /// positions within the buffer and consistent with the capacity, every
+    /// record between the oldest and the newest parses, and the record count
+    /// and sequence numbers add up.
+    ///
+    /// A ring kept in memory that survives a reset (a no-init RAM section)
+    /// may come back damaged; check it with this before use and start a new
+    /// one if it fails. Every field of a `Ring` is a plain integer, so any
+    /// bit pattern can be checked.
+    ///
+    /// ```
+    /// use vitals_core::{Level, Policy, Ring};
+    /// let mut ring = Ring::new([0u8; 128], Policy::OverwriteOldest);
+    /// ring.push_log(1, Level::Info, b"t", b"ok")?;
+    /// assert_eq!(ring.validate(), Ok(()));
+    /// # Ok::<(), vitals_core::PushError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Corruption`] saying which check failed.
+    pub fn validate(&self) -> Result<(), Corruption> {
+        let capacity = self.capacity();
+        let used = self.write_pos.checked_sub(self.read_pos).ok_or(Corruption::Positions)?;
+        if self.policy > 1 || self.anchored > 1 || used > capacity as u64 {
+            return Err(Corruption::Positions);
+        }
+        if capacity == 0 {
+            return if self.len == 0 { Ok(()) } else { Err(Corruption::Positions) };
+        }
+        let cap = capacity as u64;
+        if self.read_off as u64 != self.read_pos % cap || self.write_off as u64 != self.write_pos % cap {
+            return Err(Corruption::Positions);
+        }
+        if self.next_seq < self.first_seq {
+            return Err(Corruption::Sequence);
+        }
+        // Walk the records exactly as a reader would, checking each step.
+        let (mut pos, mut off, mut seq) = (self.read_pos, self.read_off, self.first_seq);
+        let mut count: u32 = 0;
+        let bytes = self.buf.as_ref();
+        while pos < self.write_pos {
+            match record::parse(&bytes[off..]) {
+                Ok(Some(parsed)) => {
+                    if pos + parsed.size as u64 > self.write_pos {
+                        return Err(Corruption::Records);
+                    }
+                    pos += parsed.size as u64;
+                    off += parsed.size;
+                    seq = seq.checked_add(1 + parsed.seq_skip()).ok_or(Corruption::Sequence)?;
+                    count = count.checked_add(1).ok_or(Corruption::Records)?;
+                }
+                Ok(None) => {
+                    pos += (capacity - off) as u64;
+                    off = capacity;
+                }
+                Err(_) => return Err(Corruption::Records),
+            }
+            if off >= capacity {
+                off = 0;
+            }
+            if pos % cap != off as u64 {
+                return Err(Corruption::Records);
+            }
+        }
+        if pos != self.write_pos || count != self.len {
+            return Err(Corruption::Records);
+        }
+        if seq != self.next_seq {
+            return Err(Corruption::Sequence);
+        }
+        Ok(())
+    }
+
     /// Counters and fill level.
     pub fn stats(&self) -> RingStats {
         RingStats {
@@ -586,6 +708,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> fmt::Debug for Ring<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Ring").field("policy", &self.policy).field("stats", &self.stats()).finish()
+        f.debug_struct("Ring").field("policy", &self.policy()).field("stats", &self.stats()).finish()
     }
 }
