@@ -21,11 +21,11 @@ pub(crate) struct KeptFile {
 }
 
 impl KeptFile {
-    /// Opens `path`, or `None` when it cannot be opened now.
-    pub(crate) fn open(path: impl Into<PathBuf>) -> Option<Self> {
+    /// Opens `path`.
+    pub(crate) fn open(path: impl Into<PathBuf>) -> io::Result<Self> {
         let path = path.into();
-        let file = File::open(&path).ok()?;
-        Some(KeptFile { path, file: Some(file) })
+        let file = File::open(&path)?;
+        Ok(KeptFile { path, file: Some(file) })
     }
 
     /// The path this file was opened from.
@@ -116,7 +116,7 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
         // Still open: the old contents stay readable until replaced.
         assert_eq!(file.read_str(&mut buf), Some("old"));
-        assert!(KeptFile::open(tmp.path().join("missing")).is_none());
+        assert!(KeptFile::open(tmp.path().join("missing")).is_err());
     }
 
     #[cfg(target_os = "linux")]
