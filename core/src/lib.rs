@@ -56,6 +56,7 @@ pub mod format;
 mod level;
 #[cfg(feature = "log")]
 mod log_adapter;
+mod message;
 mod metric;
 mod record;
 mod ring;
@@ -77,6 +78,7 @@ pub use filter::{
 pub use level::{Level, LevelFilter, ParseLevelError};
 #[cfg(feature = "log")]
 pub use log_adapter::{RingLogger, MAX_TARGET_RULES};
+pub use message::MessageBuf;
 pub use metric::{
     Catalog, LatestValues, MetricId, MetricInfo, MetricKind, MetricNames, Registry, RegistryError, Series,
     SeriesValue, Unit, CATALOG, MAX_NAME_LEN,

@@ -15,15 +15,16 @@
 //! ```
 
 use core::cell::RefCell;
-use core::fmt::{self, Write};
+use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use critical_section::Mutex;
 
 use crate::clock::Clock;
-use crate::entry::{self, MAX_MESSAGE_LEN, MAX_TARGET_LEN};
+use crate::entry::{self, MAX_TARGET_LEN};
 use crate::filter::{self, FilterSpecError, TargetFilters};
 use crate::level::{Level, LevelFilter};
+use crate::message::MessageBuf;
 use crate::ring::SharedRing;
 
 /// Per-target rules a [`RingLogger`] holds.
@@ -34,7 +35,7 @@ pub const MAX_TARGET_RULES: usize = 16;
 /// Filtering: the `log` crate's own max level (set by [`RingLogger::install`]),
 /// then the Vitals global filter ([`crate::max_level`]), then this logger's
 /// per-target table when it has rules. Messages are formatted into a stack
-/// buffer of [`MAX_MESSAGE_LEN`] bytes; longer ones are cut and flagged.
+/// buffer of [`MAX_MESSAGE_LEN`](crate::MAX_MESSAGE_LEN) bytes; longer ones are cut and flagged.
 pub struct RingLogger<B: 'static, C> {
     ring: &'static SharedRing<B>,
     clock: C,
@@ -139,61 +140,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
             level,
             target,
             message.as_bytes(),
-            cut_target | message.truncated,
+            cut_target | message.is_truncated(),
         );
     }
 
     fn flush(&self) {}
-}
-
-/// A stack buffer that keeps the first [`MAX_MESSAGE_LEN`] bytes written to
-/// it, cutting at a character boundary, and remembers whether it cut.
-struct MessageBuf {
-    bytes: [u8; MAX_MESSAGE_LEN],
-    len: usize,
-    truncated: bool,
-}
-
-impl MessageBuf {
-    fn new() -> Self {
-        MessageBuf { bytes: [0; MAX_MESSAGE_LEN], len: 0, truncated: false }
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-
-    fn push_str(&mut self, s: &str) {
-        let room = MAX_MESSAGE_LEN - self.len;
-        let mut take = s.len().min(room);
-        if take < s.len() {
-            self.truncated = true;
-            while !s.is_char_boundary(take) {
-                take -= 1;
-            }
-        }
-        self.bytes[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
-        self.len += take;
-    }
-}
-
-impl Write for MessageBuf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.push_str(s);
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn message_buf_cuts_at_char_boundary() {
-        let mut buf = MessageBuf::new();
-        buf.push_str(&"a".repeat(MAX_MESSAGE_LEN - 1));
-        buf.push_str("€uro");
-        assert!(buf.truncated);
-        assert_eq!(buf.len, MAX_MESSAGE_LEN - 1);
-    }
 }

@@ -299,6 +299,35 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         self.push_log_parts(timestamp_us, level, target, message, cut_target | cut_message)
     }
 
+    /// Like [`Ring::push_log`], for a message the caller already cut short
+    /// (a full [`MessageBuf`](crate::MessageBuf)): `truncated` flags the
+    /// record as cut even when what is left fits.
+    ///
+    /// ```
+    /// use vitals_core::{EntryKind, Level, Policy, Ring};
+    /// let mut ring = Ring::new([0u8; 256], Policy::OverwriteOldest);
+    /// ring.push_log_truncated(0, Level::Info, b"t", b"the first part", true)?;
+    /// assert!(matches!(ring.iter().next().unwrap().kind, EntryKind::Log(l) if l.truncated));
+    /// assert_eq!(ring.stats().truncated, 1);
+    /// # Ok::<(), vitals_core::PushError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`PushError`] when the entry could not be stored; it is counted.
+    #[inline]
+    pub fn push_log_truncated(
+        &mut self,
+        timestamp_us: u64,
+        level: Level,
+        target: &[u8],
+        message: &[u8],
+        truncated: bool,
+    ) -> Result<u64, PushError> {
+        let (target, cut_target) = entry::truncate(target, MAX_TARGET_LEN);
+        let (message, cut_message) = entry::truncate(message, MAX_MESSAGE_LEN);
+        self.push_log_parts(timestamp_us, level, target, message, truncated | cut_target | cut_message)
+    }
+
     /// Appends a log record whose parts were already cut to the maxima by
     /// the caller (which says whether it cut anything).
     #[inline]

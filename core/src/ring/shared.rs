@@ -37,6 +37,15 @@ impl<B> SharedRing<B> {
     }
 }
 
+impl<B> SharedRing<B> {
+    /// The ring, through exclusive access: no critical section is needed
+    /// and no borrow is checked. For start-up code that owns the ring, such
+    /// as recovering a ring kept in memory across a reset.
+    pub fn get_mut(&mut self) -> &mut Ring<B> {
+        self.inner.get_mut().get_mut()
+    }
+}
+
 impl<B: AsRef<[u8]> + AsMut<[u8]>> SharedRing<B> {
     /// Runs `f` on the ring inside a critical section. Keep `f` short: it
     /// holds off interrupts (or other threads) while it runs.
@@ -70,6 +79,24 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> SharedRing<B> {
         message: &[u8],
     ) -> Result<u64, PushError> {
         self.try_with(|ring| ring.push_log(timestamp_us, level, target, message))
+            .unwrap_or(Err(PushError::Full))
+    }
+
+    /// Appends a log record whose message the caller already cut short
+    /// (see [`Ring::push_log_truncated`]).
+    ///
+    /// # Errors
+    /// [`PushError`]; a re-entrant call counts as [`PushError::Full`].
+    #[inline]
+    pub fn push_log_truncated(
+        &self,
+        timestamp_us: u64,
+        level: Level,
+        target: &[u8],
+        message: &[u8],
+        truncated: bool,
+    ) -> Result<u64, PushError> {
+        self.try_with(|ring| ring.push_log_truncated(timestamp_us, level, target, message, truncated))
             .unwrap_or(Err(PushError::Full))
     }
 

@@ -12,7 +12,9 @@
 //! The parse functions take `&str` so they can be tested on sample contents.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use super::kept::KeptFile;
 use super::read_into;
 
 /// cgroup v1 (the `memory` controller's own hierarchy) or v2 (unified).
@@ -197,15 +199,26 @@ pub(crate) fn apply_limit(physical_total: u64, limit: u64, usage: u64, inactive_
     Some(Memory { total: limit, used, available: limit - used })
 }
 
+/// How often the limit is read again while it applies (below the machine's
+/// RAM); usage is read every sample.
+pub(crate) const LIMIT_EVERY: Duration = Duration::from_secs(10);
+
+/// How often the limit is read again while it does not apply (no limit, or
+/// one above the machine's RAM); nothing else is read meanwhile.
+pub(crate) const NO_LIMIT_EVERY: Duration = Duration::from_secs(30);
+
 /// The memory cgroup whose limit applies to this process, with its files
-/// located once and a buffer to read them into.
+/// opened once and a buffer to read them into.
 #[derive(Debug)]
 pub(crate) struct MemoryCgroup {
     version: Version,
-    limit_path: PathBuf,
-    usage_path: PathBuf,
-    stat_path: PathBuf,
-    buf: String,
+    limit_file: KeptFile,
+    usage_file: Option<KeptFile>,
+    stat_file: Option<KeptFile>,
+    /// The limit as last read (`None`: unreadable) and when.
+    limit: Option<u64>,
+    limit_read_at: Option<Instant>,
+    buf: Vec<u8>,
 }
 
 impl MemoryCgroup {
@@ -257,37 +270,41 @@ impl MemoryCgroup {
         let (_, dir) = best?;
         Some(MemoryCgroup {
             version,
-            limit_path: dir.join(version.limit_file()),
-            usage_path: dir.join(version.usage_file()),
-            stat_path: dir.join("memory.stat"),
-            buf,
+            limit_file: KeptFile::open_in_one_piece(dir.join(version.limit_file())).ok()?,
+            usage_file: KeptFile::open_in_one_piece(dir.join(version.usage_file())).ok(),
+            stat_file: KeptFile::open_in_one_piece(dir.join("memory.stat")).ok(),
+            limit: None,
+            limit_read_at: None,
+            buf: Vec::new(),
         })
     }
 
-    /// Reads the limit and usage now and applies them to a machine with
-    /// `physical_total` bytes of RAM; `None` when no limit below that
-    /// applies or a file cannot be read.
-    pub(crate) fn read(&mut self, physical_total: u64) -> Option<Memory> {
-        if !read_into(&self.limit_path, &mut self.buf) {
+    /// The memory to report `now` on a machine with `physical_total` bytes
+    /// of RAM; `None` when no limit below that applies or a file cannot be
+    /// read. The limit is read again only every [`LIMIT_EVERY`] (or
+    /// [`NO_LIMIT_EVERY`] while it does not apply, when nothing else is
+    /// read); usage and the inactive file cache are read each time.
+    pub(crate) fn read(&mut self, physical_total: u64, now: Instant) -> Option<Memory> {
+        let applies = |limit: Option<u64>| limit.is_some_and(|l| l > 0 && l < physical_total);
+        let every = if applies(self.limit) { LIMIT_EVERY } else { NO_LIMIT_EVERY };
+        if self.limit_read_at.is_none_or(|at| now.saturating_duration_since(at) >= every) {
+            self.limit = self.limit_file.read_str(&mut self.buf).and_then(parse_limit);
+            self.limit_read_at = Some(now);
+        }
+        if !applies(self.limit) {
             return None;
         }
-        let limit = parse_limit(&self.buf)?;
-        if limit >= physical_total {
-            return None;
-        }
-        if !read_into(&self.usage_path, &mut self.buf) {
-            return None;
-        }
-        let usage = parse_u64(&self.buf)?;
-        let inactive_file = if read_into(&self.stat_path, &mut self.buf) {
+        let limit = self.limit?;
+        let usage = self.usage_file.as_mut()?.read_str(&mut self.buf).and_then(parse_u64)?;
+        let inactive_file = self.stat_file.as_mut().and_then(|file| {
+            let stat = file.read_str(&mut self.buf)?;
             match self.version {
-                Version::V1 => parse_stat(&self.buf, "total_inactive_file")
-                    .or_else(|| parse_stat(&self.buf, "inactive_file")),
-                Version::V2 => parse_stat(&self.buf, "inactive_file"),
+                Version::V1 => {
+                    parse_stat(stat, "total_inactive_file").or_else(|| parse_stat(stat, "inactive_file"))
+                }
+                Version::V2 => parse_stat(stat, "inactive_file"),
             }
-        } else {
-            None
-        };
+        });
         apply_limit(physical_total, limit, usage, inactive_file.unwrap_or(0))
     }
 }
@@ -440,11 +457,11 @@ mod tests {
         let mounts = [Mount { version: Version::V2, root: "/".into(), mount_point: mount_point.clone() }];
         let membership = parse_membership("0::/app.slice/app.scope\n");
         let mut cgroup = MemoryCgroup::locate(&membership, &mounts).unwrap();
-        assert_eq!(cgroup.limit_path, slice.join("memory.max"));
-        let m = cgroup.read(16 << 30).unwrap();
+        assert_eq!(cgroup.limit_file.path(), slice.join("memory.max"));
+        let m = cgroup.read(16 << 30, Instant::now()).unwrap();
         assert_eq!(m, Memory { total: 1_073_741_824, used: 500_000_000, available: 573_741_824 });
         // A machine smaller than the limit reports its own memory.
-        assert_eq!(cgroup.read(1 << 30), None);
+        assert_eq!(cgroup.read(1 << 30, Instant::now()), None);
     }
 
     #[test]
@@ -462,10 +479,28 @@ mod tests {
             [Mount { version: Version::V1, root: "/docker/abc".into(), mount_point: mount_point.clone() }];
         let membership = parse_membership("4:memory:/docker/abc\n0::/\n");
         let mut cgroup = MemoryCgroup::locate(&membership, &mounts).unwrap();
-        assert_eq!(cgroup.read(16 << 30), None, "v1's huge number means no limit");
+        assert_eq!(cgroup.read(16 << 30, Instant::now()), None, "v1's huge number means no limit");
 
+        // Without a limit that applies, the limit is read again only later.
         std::fs::write(mount_point.join("memory.limit_in_bytes"), "10000\n").unwrap();
-        assert_eq!(cgroup.read(16 << 30), Some(Memory { total: 10_000, used: 1500, available: 8500 }));
+        assert_eq!(cgroup.read(16 << 30, Instant::now()), None);
+        cgroup.limit_read_at = cgroup.limit_read_at.and_then(|at| at.checked_sub(NO_LIMIT_EVERY));
+        assert_eq!(
+            cgroup.read(16 << 30, Instant::now()),
+            Some(Memory { total: 10_000, used: 1500, available: 8500 })
+        );
+        // Usage is read each time; the limit, while it applies, every LIMIT_EVERY.
+        std::fs::write(mount_point.join("memory.usage_in_bytes"), "4000\n").unwrap();
+        std::fs::write(mount_point.join("memory.limit_in_bytes"), "20000\n").unwrap();
+        assert_eq!(
+            cgroup.read(16 << 30, Instant::now()),
+            Some(Memory { total: 10_000, used: 2500, available: 7500 })
+        );
+        cgroup.limit_read_at = cgroup.limit_read_at.and_then(|at| at.checked_sub(LIMIT_EVERY));
+        assert_eq!(
+            cgroup.read(16 << 30, Instant::now()),
+            Some(Memory { total: 20_000, used: 2500, available: 17500 })
+        );
     }
 
     #[test]

@@ -18,14 +18,28 @@ pub(crate) struct KeptFile {
     /// `None` after a read failed and reopening failed too; the next read
     /// tries to reopen.
     file: Option<File>,
+    /// Whether the kernel makes the whole file in one go, so that a read
+    /// returning less than asked for has reached the end.
+    in_one_piece: bool,
 }
 
 impl KeptFile {
-    /// Opens `path`.
+    /// Opens `path`, to be read until a read returns nothing: right for
+    /// any file, such as `/proc/net/dev`, which the kernel hands out a
+    /// page's worth of lines at a time.
     pub(crate) fn open(path: impl Into<PathBuf>) -> io::Result<Self> {
         let path = path.into();
         let file = File::open(&path)?;
-        Ok(KeptFile { path, file: Some(file) })
+        Ok(KeptFile { path, file: Some(file), in_one_piece: false })
+    }
+
+    /// Opens `path`, a file the kernel makes in one piece (a `single_open`
+    /// `/proc` file such as `/proc/stat`, `/proc/meminfo` or
+    /// `/proc/<pid>/stat`, a sysfs or cgroup attribute): a read shorter than
+    /// asked for is the whole file, which saves the read that would return
+    /// nothing.
+    pub(crate) fn open_in_one_piece(path: impl Into<PathBuf>) -> io::Result<Self> {
+        Ok(KeptFile { in_one_piece: true, ..Self::open(path)? })
     }
 
     /// The path this file was opened from.
@@ -40,12 +54,12 @@ impl KeptFile {
     /// been replaced); `None` when that fails too.
     pub(crate) fn read<'b>(&mut self, buf: &'b mut Vec<u8>) -> Option<&'b [u8]> {
         if let Some(file) = &self.file {
-            if let Ok(len) = read_whole(file, buf) {
+            if let Ok(len) = read_whole(file, buf, self.in_one_piece) {
                 return Some(&buf[..len]);
             }
         }
         self.file = File::open(&self.path).ok();
-        let len = read_whole(self.file.as_ref()?, buf).ok()?;
+        let len = read_whole(self.file.as_ref()?, buf, self.in_one_piece).ok()?;
         Some(&buf[..len])
     }
 
@@ -56,8 +70,9 @@ impl KeptFile {
 }
 
 /// Reads `file` from offset 0 to its end into `buf`, growing `buf` as
-/// needed, and returns how many bytes it holds.
-fn read_whole(file: &File, buf: &mut Vec<u8>) -> io::Result<usize> {
+/// needed, and returns how many bytes it holds. With `in_one_piece`, a
+/// short read is taken for the end.
+fn read_whole(file: &File, buf: &mut Vec<u8>, in_one_piece: bool) -> io::Result<usize> {
     const MIN_ROOM: usize = 1024;
     #[cfg(not(unix))]
     {
@@ -76,7 +91,13 @@ fn read_whole(file: &File, buf: &mut Vec<u8>) -> io::Result<usize> {
         let read = io::Read::read(&mut &*file, &mut buf[len..]);
         match read {
             Ok(0) => return Ok(len),
-            Ok(n) => len += n,
+            Ok(n) => {
+                let asked = buf.len() - len;
+                len += n;
+                if in_one_piece && n < asked {
+                    return Ok(len);
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -93,6 +114,7 @@ mod tests {
         let path = tmp.path().join("value");
         std::fs::write(&path, "1\n").unwrap();
         let mut file = KeptFile::open(&path).unwrap();
+        let mut whole = KeptFile::open_in_one_piece(&path).unwrap();
         assert_eq!(file.path(), path);
         let mut buf = Vec::new();
         assert_eq!(file.read_str(&mut buf), Some("1\n"));
@@ -101,6 +123,7 @@ mod tests {
         let big = "x".repeat(10_000);
         std::fs::write(&path, &big).unwrap();
         assert_eq!(file.read_str(&mut buf), Some(big.as_str()));
+        assert_eq!(whole.read_str(&mut Vec::new()), Some(big.as_str()));
         std::fs::write(&path, "3").unwrap();
         assert_eq!(file.read_str(&mut buf), Some("3"));
     }
@@ -121,8 +144,29 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
+    fn proc_files_are_read_whole() {
+        let mut buf = Vec::new();
+        let files = [
+            ("/proc/stat", true),
+            ("/proc/meminfo", true),
+            ("/proc/self/stat", true),
+            ("/proc/net/dev", false),
+        ];
+        for (path, in_one_piece) in files {
+            let expected = std::fs::read(path).unwrap();
+            let mut file =
+                if in_one_piece { KeptFile::open_in_one_piece(path) } else { KeptFile::open(path) }.unwrap();
+            let text = file.read(&mut buf).unwrap();
+            // Same line count (the numbers move meanwhile).
+            let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+            assert_eq!(lines(text), lines(&expected), "{path}");
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
     fn proc_files_are_generated_afresh() {
-        let mut file = KeptFile::open("/proc/self/stat").unwrap();
+        let mut file = KeptFile::open_in_one_piece("/proc/self/stat").unwrap();
         let mut buf = Vec::new();
         let first = file.read_str(&mut buf).unwrap().to_owned();
         // Burn some CPU and memory so the figures move.

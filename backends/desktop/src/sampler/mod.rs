@@ -1,12 +1,40 @@
-//! Measures the machine into the core's metric catalog with
-//! [`sysinfo`]: CPU (total and per core), memory (a container's cgroup limit
-//! where one applies), swap, mounted filesystems, network byte counters,
-//! temperatures, battery, load average, uptime and this process's own
-//! memory and CPU.
+//! Measures the machine into the core's metric catalog: CPU (total and per
+//! core), memory (a container's cgroup limit where one applies), swap,
+//! mounted filesystems, network byte counters, temperatures, battery, load
+//! average, uptime and this process's own memory and CPU.
 //!
-//! One [`SysinfoSampler`] keeps one long-lived sysinfo `System` (plus
-//! `Disks`, `Networks` and `Components`) and refreshes only what it reports,
-//! so a sample costs a few small reads of `/proc` and `/sys`.
+//! # What is read, and how often
+//!
+//! On Linux a [`SysinfoSampler`] reads the kernel's files itself, each
+//! opened once and read again from the start (`pread`) on every use, which
+//! costs far less than opening it anew; elsewhere it goes through
+//! [`sysinfo`]. On Linux:
+//!
+//! - CPU, total and per core: `/proc/stat`, each sample.
+//! - This process's CPU and RSS: `/proc/self/stat`, each sample.
+//! - Memory and swap: `/proc/meminfo`, each sample.
+//! - cgroup memory: the limit every 10 s while it is below RAM and then
+//!   `memory.current` (v1: `memory.usage_in_bytes`) and `memory.stat` each
+//!   sample; the limit every 30 s and nothing else while it is not.
+//! - Disks: `statvfs` of each known mount point, each sample; the mount list
+//!   (sysinfo's, which leaves out pseudo and network filesystems) every
+//!   30 s, and at once when a known mount cannot be measured or its
+//!   filesystem id changed (unmounted, or mounted over).
+//! - Network: `/proc/net/dev`, each sample (sysinfo's `Networks`, which
+//!   reads several `/sys/class/net` files per interface, only where that
+//!   file cannot be opened).
+//! - Temperatures: the sensors found at start (sysinfo), each sample; nothing
+//!   when none were found.
+//! - Battery: the `capacity` files found, each sample;
+//!   `/sys/class/power_supply` again every 60 s while none was found.
+//! - Load: `/proc/loadavg`, each sample.
+//! - Uptime: `/proc/uptime` every 60 s, carried forward on the monotonic
+//!   clock in between, and read at once when the wall clock has run a second
+//!   ahead of the monotonic one (a suspend).
+//!
+//! Elsewhere sysinfo refreshes CPU, memory, this process and the network
+//! each sample, and the mount list and batteries follow the same schedule
+//! as on Linux.
 //!
 //! # CPU needs two looks
 //!
@@ -52,7 +80,14 @@
 mod battery;
 #[cfg(target_os = "linux")]
 mod cgroup;
+mod disks;
 mod instances;
+mod kept;
+#[cfg(target_os = "linux")]
+mod linux;
+mod net;
+#[cfg(target_os = "linux")]
+mod procfs;
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;
@@ -61,14 +96,15 @@ use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use sysinfo::{
-    Components, CpuRefreshKind, DiskRefreshKind, Disks, MemoryRefreshKind, Networks, Pid, ProcessRefreshKind,
-    ProcessesToUpdate, System,
-};
+use sysinfo::{Components, ProcessRefreshKind, ProcessesToUpdate, System};
+#[cfg(not(target_os = "linux"))]
+use sysinfo::{CpuRefreshKind, MemoryRefreshKind, Pid};
 use vitals_core::{MetricId, Series};
 
 use self::battery::Batteries;
+use self::disks::DiskWatch;
 use self::instances::InstanceMap;
+use self::net::NetSource;
 
 /// What a [`SysinfoSampler`] measures beyond CPU, memory, swap, battery,
 /// load and uptime, which it always measures. Every part is on by default.
@@ -119,7 +155,8 @@ impl Default for SamplerConfig {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SamplerError {
-    /// The operating system's CPU and memory figures could not be read.
+    /// The operating system's CPU and memory figures could not be read (on
+    /// Linux: `/proc/stat` or `/proc/meminfo` could not be opened).
     #[error(
         "cannot read CPU and memory figures from the operating system ({0}); \
          on Linux, check that /proc is mounted and readable"
@@ -133,7 +170,7 @@ pub enum SamplerError {
     Disks(#[source] sysinfo::Error),
     /// The network interfaces could not be listed.
     #[error(
-        "cannot list the network interfaces ({0}); check that /sys/class/net is readable, \
+        "cannot list the network interfaces ({0}); check that /proc/net/dev or /sys/class/net is readable, \
          or set `networks = false` in the sampler configuration to go without network metrics"
     )]
     Networks(#[source] sysinfo::Error),
@@ -143,9 +180,10 @@ pub enum SamplerError {
          set `temperatures = false` in the sampler configuration to go without them"
     )]
     Temperatures(#[source] sysinfo::Error),
-    /// This process's own id could not be found.
+    /// This process's own id could not be found (on Linux: its
+    /// `/proc/self/stat` could not be opened).
     #[error(
-        "cannot find this process's id to measure its memory and CPU ({0}); \
+        "cannot find or read this process's own figures to measure its memory and CPU ({0}); \
          set `process = false` in the sampler configuration to go without process metrics"
     )]
     Process(#[source] sysinfo::Error),
@@ -209,24 +247,29 @@ pub struct ProcessInfo {
 /// ```
 pub struct SysinfoSampler {
     config: SamplerConfig,
+    /// CPU, memory, load, uptime and this process, read from `/proc`.
+    #[cfg(target_os = "linux")]
+    proc: linux::Proc,
+    /// CPU, memory and this process, through sysinfo.
+    #[cfg(not(target_os = "linux"))]
     system: System,
-    disks: Option<Disks>,
-    networks: Option<Networks>,
-    components: Option<Components>,
     /// This process, when `config.process`.
+    #[cfg(not(target_os = "linux"))]
     pid: Option<Pid>,
+    disks: Option<DiskWatch>,
+    networks: Option<NetSource>,
+    components: Option<Components>,
     /// When CPU (and this process) were last refreshed.
     cpu_refreshed_at: Option<Instant>,
     #[cfg(target_os = "linux")]
     cgroup: Option<cgroup::MemoryCgroup>,
     batteries: Batteries,
-    /// How many cores have a label.
-    cores_labelled: usize,
+    /// Which cores (by number) have a label.
+    cores_labelled: Vec<bool>,
     disk_ids: InstanceMap,
     net_ids: InstanceMap,
     sensor_ids: InstanceMap,
-    /// Scratch: instances emitted in this sample (to drop duplicate mounts
-    /// and sensors).
+    /// Scratch: instances emitted in this sample (to drop duplicate sensors).
     emitted: Vec<u16>,
     /// Scratch: interfaces seen for the first time in this sample.
     new_names: Vec<OsString>,
@@ -274,27 +317,38 @@ impl SysinfoSampler {
     /// # Ok::<(), vitals_desktop::SamplerError>(())
     /// ```
     pub fn new(config: SamplerConfig) -> Result<Self, SamplerError> {
+        #[cfg(target_os = "linux")]
+        let proc = linux::Proc::open(config.process).map_err(|error| match error {
+            linux::OpenError::System(e) => SamplerError::System(sysinfo::Error::Io(e)),
+            linux::OpenError::Process(e) => SamplerError::Process(sysinfo::Error::Io(e)),
+        })?;
+        #[cfg(not(target_os = "linux"))]
         let system = System::new().map_err(SamplerError::System)?;
-        let disks = config.disks.then(Disks::new).transpose().map_err(SamplerError::Disks)?;
-        let networks = config.networks.then(Networks::new).transpose().map_err(SamplerError::Networks)?;
+        let disks = config.disks.then(DiskWatch::new).transpose().map_err(SamplerError::Disks)?;
+        let networks = config.networks.then(NetSource::new).transpose().map_err(SamplerError::Networks)?;
         let components = config
             .temperatures
             .then(Components::new_with_refreshed_list)
             .transpose()
             .map_err(SamplerError::Temperatures)?;
+        #[cfg(not(target_os = "linux"))]
         let pid = config.process.then(sysinfo::get_current_pid).transpose().map_err(SamplerError::Process)?;
         Ok(SysinfoSampler {
             config,
+            #[cfg(target_os = "linux")]
+            proc,
+            #[cfg(not(target_os = "linux"))]
             system,
+            #[cfg(not(target_os = "linux"))]
+            pid,
             disks,
             networks,
             components,
-            pid,
             cpu_refreshed_at: None,
             #[cfg(target_os = "linux")]
             cgroup: cgroup::MemoryCgroup::detect(),
             batteries: Batteries::detect(),
-            cores_labelled: 0,
+            cores_labelled: Vec::new(),
             disk_ids: InstanceMap::new(1),
             net_ids: InstanceMap::new(1),
             sensor_ids: InstanceMap::new(1),
@@ -312,8 +366,9 @@ impl SysinfoSampler {
     /// and of any sample sooner than [`MIN_CPU_INTERVAL`](Self::MIN_CPU_INTERVAL)
     /// after the last one that had them. A part that cannot be read now
     /// (load average on Windows, a sensor without a reading) is left out.
-    /// Beyond sysinfo's own reads, a sample allocates only when a mount,
-    /// interface or sensor is seen for the first time.
+    /// Beyond sysinfo's own reads (temperatures, the mount list now and
+    /// then, and everything but disks off Linux), a sample allocates only
+    /// when a mount, interface or sensor is seen for the first time.
     ///
     /// # Example
     ///
@@ -332,26 +387,34 @@ impl SysinfoSampler {
     /// # Ok::<(), vitals_desktop::SamplerError>(())
     /// ```
     pub fn sample(&mut self, emit: &mut dyn FnMut(Series, f64)) {
-        self.sample_cpu_and_process(emit);
-        self.sample_memory(emit);
-        if self.config.disks {
-            self.sample_disks(emit);
+        let now = Instant::now();
+        self.sample_cpu_and_process(now, emit);
+        self.sample_memory(now, emit);
+        if let Some(disks) = &mut self.disks {
+            disks.sample(now, &mut self.disk_ids, &mut self.labels, emit);
         }
-        if self.config.networks {
-            self.sample_networks(emit);
+        if let Some(networks) = &mut self.networks {
+            networks.sample(&mut self.net_ids, &mut self.labels, &mut self.new_names, emit);
         }
         if self.config.temperatures {
             self.sample_temperatures(emit);
         }
-        if let Some(percent) = self.batteries.read() {
+        if let Some(percent) = self.batteries.read(now) {
             emit(MetricId::BATTERY.series(), percent);
         }
-        if let Ok(load) = System::load_average() {
-            emit(MetricId::LOAD_1.series(), load.one);
-            emit(MetricId::LOAD_5.series(), load.five);
-            emit(MetricId::LOAD_15.series(), load.fifteen);
+        #[cfg(target_os = "linux")]
+        let (load, uptime) = (self.proc.load_average(), self.proc.uptime(now));
+        #[cfg(not(target_os = "linux"))]
+        let (load, uptime) = (
+            System::load_average().ok().map(|load| [load.one, load.five, load.fifteen]),
+            System::uptime().ok(),
+        );
+        if let Some([one, five, fifteen]) = load {
+            emit(MetricId::LOAD_1.series(), one);
+            emit(MetricId::LOAD_5.series(), five);
+            emit(MetricId::LOAD_15.series(), fifteen);
         }
-        if let Ok(uptime) = System::uptime() {
+        if let Some(uptime) = uptime {
             emit(MetricId::UPTIME.series(), uptime as f64);
         }
     }
@@ -447,60 +510,101 @@ impl SysinfoSampler {
         list
     }
 
-    fn sample_cpu_and_process(&mut self, emit: &mut dyn FnMut(Series, f64)) {
+    fn sample_cpu_and_process(&mut self, now: Instant, emit: &mut dyn FnMut(Series, f64)) {
         let primed = match self.cpu_refreshed_at {
-            Some(at) if at.elapsed() < Self::MIN_CPU_INTERVAL => return,
+            Some(at) if now.saturating_duration_since(at) < Self::MIN_CPU_INTERVAL => return,
             Some(_) => true,
             None => false,
         };
-        self.system.refresh_cpu_specifics(CpuRefreshKind::nothing().with_usage());
-        if let Some(pid) = self.pid {
-            // After the CPU refresh, so sysinfo measures the process against
-            // the same stretch of machine time instead of refreshing it again.
-            self.system.refresh_processes_specifics(
-                ProcessesToUpdate::Some(&[pid]),
-                true,
-                ProcessRefreshKind::nothing().with_memory().with_cpu().without_tasks(),
-            );
-        }
-        // Taken after sysinfo's own timestamp, so whenever this gate opens,
-        // sysinfo's (which skips refreshes that come too soon) opens too.
-        self.cpu_refreshed_at = Some(Instant::now());
 
-        if let Some(process) = self.pid.and_then(|pid| self.system.process(pid)) {
-            emit(MetricId::PROCESS_RSS.series(), process.memory() as f64);
-            if primed {
-                emit(MetricId::PROCESS_CPU.series(), f64::from(process.cpu_usage()));
+        #[cfg(target_os = "linux")]
+        {
+            if !self.proc.refresh_cpu() {
+                return;
+            }
+            self.cpu_refreshed_at = Some(now);
+            // After the CPU refresh, so the process is measured against the
+            // same stretch of machine time.
+            if let Some((rss, cpu)) = self.proc.process() {
+                emit(MetricId::PROCESS_RSS.series(), rss as f64);
+                if let Some(cpu) = cpu.filter(|_| primed) {
+                    emit(MetricId::PROCESS_CPU.series(), f64::from(cpu));
+                }
+            }
+            let Some(usage) = self.proc.cpu_usage().filter(|_| primed) else { return };
+            emit(MetricId::CPU_USAGE.series(), f64::from(usage));
+            if self.config.per_core {
+                for (core, usage) in self.proc.core_usages() {
+                    let series = MetricId::CPU_CORE_USAGE.instance(core);
+                    label_core(&mut self.cores_labelled, &mut self.labels, series, || format!("cpu{core}"));
+                    emit(series, f64::from(usage));
+                }
             }
         }
-        if !primed {
-            return;
-        }
-        emit(MetricId::CPU_USAGE.series(), f64::from(self.system.global_cpu_usage()));
-        if !self.config.per_core {
-            return;
-        }
-        for (index, cpu) in self.system.cpus().iter().enumerate() {
-            let Ok(instance) = u16::try_from(index) else { break };
-            let series = MetricId::CPU_CORE_USAGE.instance(instance);
-            if index >= self.cores_labelled {
-                let label = if cpu.name().is_empty() { format!("cpu{index}") } else { cpu.name().to_owned() };
-                self.labels.push((series, label));
-                self.cores_labelled = index + 1;
+
+        #[cfg(not(target_os = "linux"))]
+        {
+            self.system.refresh_cpu_specifics(CpuRefreshKind::nothing().with_usage());
+            if let Some(pid) = self.pid {
+                // After the CPU refresh, so sysinfo measures the process against
+                // the same stretch of machine time instead of refreshing it again.
+                self.system.refresh_processes_specifics(
+                    ProcessesToUpdate::Some(&[pid]),
+                    true,
+                    ProcessRefreshKind::nothing().with_memory().with_cpu().without_tasks(),
+                );
             }
-            emit(series, f64::from(cpu.usage()));
+            // Taken after sysinfo's own timestamp, so whenever this gate opens,
+            // sysinfo's (which skips refreshes that come too soon) opens too.
+            self.cpu_refreshed_at = Some(Instant::now());
+
+            if let Some(process) = self.pid.and_then(|pid| self.system.process(pid)) {
+                emit(MetricId::PROCESS_RSS.series(), process.memory() as f64);
+                if primed {
+                    emit(MetricId::PROCESS_CPU.series(), f64::from(process.cpu_usage()));
+                }
+            }
+            if !primed {
+                return;
+            }
+            emit(MetricId::CPU_USAGE.series(), f64::from(self.system.global_cpu_usage()));
+            if !self.config.per_core {
+                return;
+            }
+            for (index, cpu) in self.system.cpus().iter().enumerate() {
+                let Ok(instance) = u16::try_from(index) else { break };
+                let series = MetricId::CPU_CORE_USAGE.instance(instance);
+                label_core(&mut self.cores_labelled, &mut self.labels, series, || {
+                    if cpu.name().is_empty() {
+                        format!("cpu{index}")
+                    } else {
+                        cpu.name().to_owned()
+                    }
+                });
+                emit(series, f64::from(cpu.usage()));
+            }
         }
     }
 
-    fn sample_memory(&mut self, emit: &mut dyn FnMut(Series, f64)) {
-        self.system.refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram().with_swap());
-        let total = self.system.total_memory();
+    #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
+    fn sample_memory(&mut self, now: Instant, emit: &mut dyn FnMut(Series, f64)) {
+        #[cfg(target_os = "linux")]
+        let Some(procfs::Meminfo { total, available, swap_total, swap_free }) = self.proc.meminfo() else {
+            return;
+        };
+        #[cfg(not(target_os = "linux"))]
+        let (total, available, swap_total, swap_free) = {
+            self.system.refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram().with_swap());
+            let swap_total = self.system.total_swap();
+            let swap_free = swap_total.saturating_sub(self.system.used_swap());
+            (self.system.total_memory(), self.system.available_memory(), swap_total, swap_free)
+        };
         if total > 0 {
-            let available = self.system.available_memory().min(total);
+            let available = available.min(total);
             #[allow(unused_mut)] // only Linux has cgroups
             let mut memory = (total, total - available, available);
             #[cfg(target_os = "linux")]
-            if let Some(limited) = self.cgroup.as_mut().and_then(|cgroup| cgroup.read(total)) {
+            if let Some(limited) = self.cgroup.as_mut().and_then(|cgroup| cgroup.read(total, now)) {
                 memory = (limited.total, limited.used, limited.available);
             }
             let (total, used, available) = memory;
@@ -509,71 +613,8 @@ impl SysinfoSampler {
             emit(MetricId::MEM_AVAILABLE.series(), available as f64);
             emit(MetricId::MEM_USAGE.series(), percent(used, total));
         }
-        emit(MetricId::SWAP_TOTAL.series(), self.system.total_swap() as f64);
-        emit(MetricId::SWAP_USED.series(), self.system.used_swap() as f64);
-    }
-
-    fn sample_disks(&mut self, emit: &mut dyn FnMut(Series, f64)) {
-        let Some(disks) = &mut self.disks else { return };
-        // Re-reads the mount table, so new mounts appear and gone ones go.
-        disks.refresh_specifics(true, DiskRefreshKind::nothing().with_storage());
-        self.emitted.clear();
-        for disk in disks.iter() {
-            let total = disk.total_space();
-            if total == 0 {
-                continue; // a pseudo filesystem
-            }
-            let mount_point = disk.mount_point();
-            let Some((instance, new)) = self.disk_ids.get_or_insert(mount_point.as_os_str()) else {
-                continue;
-            };
-            if self.emitted.contains(&instance) {
-                continue; // the same mount point twice (mounted over)
-            }
-            self.emitted.push(instance);
-            if new {
-                let label = mount_point.to_string_lossy();
-                for metric in [MetricId::DISK_TOTAL, MetricId::DISK_USED, MetricId::DISK_USAGE] {
-                    self.labels.push((metric.instance(instance), label.clone().into_owned()));
-                }
-            }
-            // Space the unprivileged cannot use (root's reserve) counts as used.
-            let used = total.saturating_sub(disk.available_space());
-            emit(MetricId::DISK_TOTAL.instance(instance), total as f64);
-            emit(MetricId::DISK_USED.instance(instance), used as f64);
-            emit(MetricId::DISK_USAGE.instance(instance), percent(used, total));
-        }
-    }
-
-    fn sample_networks(&mut self, emit: &mut dyn FnMut(Series, f64)) {
-        let Some(networks) = &mut self.networks else { return };
-        networks.refresh(true);
-
-        self.new_names.clear();
-        self.new_names.extend(networks.keys().filter(|name| self.net_ids.get(name).is_none()).cloned());
-        self.new_names.sort_unstable();
-        for name in &self.new_names {
-            if let Some((instance, true)) = self.net_ids.get_or_insert(name) {
-                let label = name.to_string_lossy();
-                for metric in [MetricId::NET_RX_BYTES, MetricId::NET_TX_BYTES] {
-                    self.labels.push((metric.instance(instance), label.clone().into_owned()));
-                }
-            }
-        }
-
-        let (mut rx_total, mut tx_total) = (0u64, 0u64);
-        for (instance, name) in self.net_ids.iter() {
-            let Some(data) = networks.get(name) else { continue };
-            let (rx, tx) = (data.total_received(), data.total_transmitted());
-            emit(MetricId::NET_RX_BYTES.instance(instance), rx as f64);
-            emit(MetricId::NET_TX_BYTES.instance(instance), tx as f64);
-            if !is_loopback(name) {
-                rx_total = rx_total.saturating_add(rx);
-                tx_total = tx_total.saturating_add(tx);
-            }
-        }
-        emit(MetricId::NET_RX_BYTES.series(), rx_total as f64);
-        emit(MetricId::NET_TX_BYTES.series(), tx_total as f64);
+        emit(MetricId::SWAP_TOTAL.series(), swap_total as f64);
+        emit(MetricId::SWAP_USED.series(), swap_total.saturating_sub(swap_free) as f64);
     }
 
     fn sample_temperatures(&mut self, emit: &mut dyn FnMut(Series, f64)) {
@@ -598,11 +639,21 @@ impl SysinfoSampler {
     }
 }
 
+impl SysinfoSampler {
+    /// How many CPU cores the last CPU refresh saw.
+    fn core_count(&self) -> usize {
+        #[cfg(target_os = "linux")]
+        return self.proc.core_count();
+        #[cfg(not(target_os = "linux"))]
+        return self.system.cpus().len();
+    }
+}
+
 impl fmt::Debug for SysinfoSampler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SysinfoSampler")
             .field("config", &self.config)
-            .field("cpus", &self.system.cpus().len())
+            .field("cpus", &self.core_count())
             .field("mounts", &self.disk_ids.len())
             .field("interfaces", &self.net_ids.len())
             .field("sensors", &self.sensor_ids.len())
@@ -620,9 +671,21 @@ fn percent(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// Whether an interface is the loopback one (`lo` on Linux, `lo0` on the BSDs and macOS).
-fn is_loopback(name: &OsStr) -> bool {
-    name == "lo" || name == "lo0" || name.to_str().is_some_and(|n| n.starts_with("Loopback"))
+/// Gives core `series` its label (from `label`) the first time it is emitted.
+fn label_core(
+    labelled: &mut Vec<bool>,
+    labels: &mut Vec<(Series, String)>,
+    series: Series,
+    label: impl FnOnce() -> String,
+) {
+    let index = usize::from(series.instance);
+    if labelled.len() <= index {
+        labelled.resize(index + 1, false);
+    }
+    if !labelled[index] {
+        labelled[index] = true;
+        labels.push((series, label()));
+    }
 }
 
 /// Reads a whole file into `buf` (cleared first), reusing its capacity.
@@ -797,12 +860,8 @@ mod tests {
     }
 
     #[test]
-    fn percent_and_loopback() {
+    fn percent_of_nothing_is_zero() {
         assert_eq!(percent(1, 4), 25.0);
         assert_eq!(percent(1, 0), 0.0);
-        assert!(is_loopback(OsStr::new("lo")));
-        assert!(is_loopback(OsStr::new("lo0")));
-        assert!(!is_loopback(OsStr::new("eth0")));
-        assert!(!is_loopback(OsStr::new("lowpan0")));
     }
 }

@@ -1,0 +1,165 @@
+//! # vitals-wasm
+//!
+//! The module a web page loads: a JavaScript class `Vitals` over the
+//! Vitals core ring, with the browser sampler, threshold rules and the
+//! wire format of `vitals-web` and `vitals-core`. Built with
+//! `wasm-bindgen --target web`; the dashboard in `www/` uses it.
+//!
+//! ```js
+//! import init, { Vitals } from "./pkg/vitals_wasm.js";
+//! await init();
+//! const vitals = new Vitals({ capacityBytes: 256 * 1024, level: "debug", console: "warn" });
+//! vitals.info("app", "page loaded");
+//! vitals.metric("app.queue_depth", 12);
+//! vitals.addRule({ metric: "browser.fps", warn: 30, error: 15, below: true, for: 3 });
+//! vitals.start(1000);                        // browser metrics every second
+//! const recent = vitals.entries({ since: 0, level: "warn" });
+//! const dump = vitals.exportBinary();         // Uint8Array, the wire format
+//! ```
+//!
+//! Wrong argument types throw `TypeError`, out-of-range values
+//! `RangeError`, each with a message naming the argument; no input makes
+//! the module trap. The rest of the API is in the generated `.d.ts`.
+
+mod args;
+mod crossing;
+mod objects;
+mod strings;
+mod timer;
+mod transfer;
+mod vitals;
+
+pub use vitals::{
+    Vitals, DEFAULT_CAPACITY, MAX_CAPACITY, MAX_INTERVAL_MS, MAX_LABELS, MAX_METRICS, MAX_RULES,
+    MAX_TARGET_RULES, MIN_CAPACITY, MIN_INTERVAL_MS,
+};
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT: &str = r#"
+/** A level name (any case; also "warning", "err", "crit", "fatal") or 0 (trace) to 5 (critical). */
+export type Level = "trace" | "debug" | "info" | "warn" | "error" | "critical" | number;
+/** A level, or "off" / 6 for nothing. */
+export type LevelFilter = Level | "off";
+
+/** Options of `new Vitals(options)`. */
+export interface VitalsOptions {
+  /** Ring size in bytes, 256 to 268435456; default 65536. */
+  capacityBytes?: number;
+  /** Keep log entries at or above this level; default "info". */
+  level?: LevelFilter;
+  /** Mirror stored log entries to the console: true (all), false, or from a level; default true. */
+  console?: boolean | LevelFilter;
+}
+
+/** What `entries(query)` returns. */
+export interface EntriesQuery {
+  /** First sequence number wanted; default 0 (everything still stored). */
+  since?: number;
+  /** Leave out log entries below this level (metric and event entries pass). */
+  level?: LevelFilter;
+  /** Only entries of this kind. */
+  type?: "log" | "metric" | "event";
+  /** At most this many entries (the oldest first). */
+  limit?: number;
+}
+
+/** One stored entry. */
+export interface VitalsEntry {
+  /** Sequence number; a jump between two entries is a loss. */
+  seq: number;
+  /** Page time in microseconds (performance.now() × 1000). */
+  ts: number;
+  /** ISO 8601 wall-clock time, when the ring is anchored (it is from the start). */
+  time?: string;
+  type: "log" | "metric" | "event";
+  /** Log entries; events that carry a severity (dropped, threshold). */
+  level?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+  /** Log entries. */
+  target?: string;
+  /** Log entries, and a description for dropped, boot and anchor events. */
+  message?: string;
+  /** Set when the target or message was cut to fit (64 and 512 bytes). */
+  truncated?: boolean;
+  /** Metric samples and threshold events: the metric's name. */
+  metric?: string;
+  /** The instance when not 0, and its label when it has one. */
+  instance?: number;
+  label?: string;
+  /** Metric samples and threshold events. */
+  value?: number;
+  /** The metric's unit word ("bytes", "percent", "milliseconds", ...), absent for none. */
+  unit?: string;
+  /** Events: what happened. */
+  event?: "dropped" | "boot" | "anchor" | "threshold";
+  /** Dropped events: entries lost. */
+  count?: number;
+  /** Boot events: why the previous run ended. */
+  reason?: string;
+  /** Anchor events: Unix time in µs at `ts`. */
+  unixUs?: number;
+  /** Threshold events: the threshold crossed, and the states before and after. */
+  threshold?: number;
+  from?: "ok" | "warn" | "error" | "critical";
+  to?: "ok" | "warn" | "error" | "critical";
+}
+
+/** The ring's counters. */
+export interface VitalsStats {
+  capacity: number;
+  usedBytes: number;
+  fillPercent: number;
+  /** Entries stored now. */
+  entries: number;
+  firstSeq: number;
+  nextSeq: number;
+  /** Entries ever stored, refused, overwritten; lost = dropped + overwritten. */
+  written: number;
+  dropped: number;
+  overwritten: number;
+  lost: number;
+  /** Log entries cut to fit. */
+  truncated: number;
+  /** Log entries ever stored, by level. */
+  byLevel: { trace: number; debug: number; info: number; warn: number; error: number; critical: number };
+  /** Metric samples and events ever stored. */
+  samples: number;
+  events: number;
+}
+
+/** A threshold rule for `addRule`. At least one threshold is needed. */
+export interface RuleOptions {
+  /** A catalog name ("cpu.usage"), a browser metric ("browser.fps") or one recorded with metric(). */
+  metric: string;
+  /** The instance watched; default 0. */
+  instance?: number;
+  warn?: number;
+  error?: number;
+  critical?: number;
+  /** Samples in a row needed to change state, 1 to 255; default 1. */
+  for?: number;
+  /** How far back past a threshold a value must go to leave its level; default 0. */
+  hysteresis?: number;
+  /** Low values are bad (free space, frame rate); default false. */
+  below?: boolean;
+}
+
+/** What `importBinary` did. */
+export interface ImportReport {
+  /** Entries stored. */
+  imported: number;
+  /** Entries the ring refused (larger than the ring). */
+  refused: number;
+  /** Frames read, and frames thrown away as damaged. */
+  frames: number;
+  badFrames: number;
+  /** Bytes thrown away. */
+  skippedBytes: number;
+  /** Jumps in sequence numbers, and the entries missing in all. */
+  gaps: number;
+  lost: number;
+  /** Whether the dump had wall-clock time, so its entries were moved onto this page's clock. */
+  anchored: boolean;
+}
+"#;

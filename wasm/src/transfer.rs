@@ -1,0 +1,112 @@
+//! Moving a ring's contents in and out as the core wire format: the same
+//! bytes a firmware sends over a UART and `vitals decode` reads.
+
+use js_sys::Object;
+use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
+use vitals_core::{Cursor, EntryKind, Event, Ring};
+
+use crate::objects::set;
+
+/// Every stored entry as frames, oldest first.
+pub(crate) fn export<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &Ring<B>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ring.used_bytes() + ring.used_bytes() / 8 + 64);
+    let mut cursor = Cursor::new();
+    let mut frame = [0u8; MAX_FRAME_LEN];
+    loop {
+        let encoded = encode_frame(ring, &mut cursor, &mut frame);
+        out.extend_from_slice(frame.get(..encoded.bytes).unwrap_or(&[]));
+        if !encoded.more {
+            return out;
+        }
+    }
+}
+
+/// What an import did, for the `ImportReport` object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ImportReport {
+    /// Entries stored in the ring.
+    pub(crate) imported: u64,
+    /// Entries the ring refused (larger than the ring).
+    pub(crate) refused: u64,
+    /// Frames read.
+    pub(crate) frames: u64,
+    /// Frames thrown away (damaged, unknown version, cut off).
+    pub(crate) bad_frames: u64,
+    /// Bytes thrown away.
+    pub(crate) skipped_bytes: u64,
+    /// Jumps in sequence numbers between frames.
+    pub(crate) gaps: u64,
+    /// Entries missing: the sum of the gaps, plus losses the dump itself recorded.
+    pub(crate) lost: u64,
+    /// Whether the dump mapped its clock to wall time, so its entries were
+    /// moved onto this page's clock.
+    pub(crate) anchored: bool,
+}
+
+impl ImportReport {
+    pub(crate) fn to_object(self) -> Object {
+        let object = Object::new();
+        set(&object, "imported", self.imported as f64);
+        set(&object, "refused", self.refused as f64);
+        set(&object, "frames", self.frames as f64);
+        set(&object, "badFrames", self.bad_frames as f64);
+        set(&object, "skippedBytes", self.skipped_bytes as f64);
+        set(&object, "gaps", self.gaps as f64);
+        set(&object, "lost", self.lost as f64);
+        set(&object, "anchored", self.anchored);
+        object
+    }
+}
+
+/// Decodes `bytes` and appends the entries to `ring`.
+///
+/// The entries get new sequence numbers. When the dump is anchored and the
+/// ring too, timestamps are moved onto the ring's clock so wall times stay
+/// right; otherwise they are kept as they were. The dump's anchor and
+/// dropped events are not copied (they describe the dump's own clock and
+/// sequence numbers) but its losses count in `lost`. Custom metric ids are
+/// kept as they are: they mean the same only between instances that
+/// registered the same metrics in the same order, as every `Vitals` does.
+pub(crate) fn import<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &mut Ring<B>, bytes: &[u8]) -> ImportReport {
+    let mut report = ImportReport::default();
+    let ours = ring.anchor();
+    let mut decoder = Decoder::new();
+    let mut on_item = |item: Decoded<'_>| match item {
+        Decoded::Entry { entry, anchor } => {
+            let timestamp = match (anchor, ours) {
+                (Some(theirs), Some(ours)) => {
+                    report.anchored = true;
+                    (entry.timestamp_us as i64).wrapping_add(theirs).wrapping_sub(ours).max(0) as u64
+                }
+                _ => entry.timestamp_us,
+            };
+            let stored = match entry.kind {
+                EntryKind::Log(log) => {
+                    ring.push_log_truncated(timestamp, log.level, log.target, log.message, log.truncated)
+                }
+                EntryKind::Event(Event::Dropped { count }) => {
+                    report.lost += count;
+                    return;
+                }
+                EntryKind::Event(Event::Anchor { .. }) => return,
+                kind => ring.push(timestamp, &kind),
+            };
+            match stored {
+                Ok(_) => report.imported += 1,
+                Err(_) => report.refused += 1,
+            }
+        }
+        Decoded::Gap { lost } => {
+            report.gaps += 1;
+            report.lost += lost;
+        }
+        Decoded::Skipped { .. } => {}
+    };
+    decoder.feed(bytes, &mut on_item);
+    decoder.finish(&mut on_item);
+    let stats = decoder.stats();
+    report.frames = stats.frames;
+    report.bad_frames = stats.bad_frames;
+    report.skipped_bytes = stats.skipped_bytes;
+    report
+}

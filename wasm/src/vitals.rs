@@ -1,0 +1,513 @@
+//! The `Vitals` JavaScript class: one ring with its registry, rules,
+//! level filters, browser sampler and timer.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Object, Uint8Array};
+use vitals_core::{
+    Clock, Cursor, Direction, EntryKind, Event, Level, LevelFilter, MetricId, MetricKind, MetricNames, Policy,
+    Registry, RegistryError, Ring, Rule, RuleError, Rules, Series, TargetFilters, CATALOG, MAX_MESSAGE_LEN,
+    MAX_TARGET_LEN,
+};
+use vitals_web::{console, BrowserMetrics, BrowserSampler, DateClock};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::args::{self, range_error, type_error};
+use crate::crossing;
+use crate::strings::{self, LogArgs, NotAString};
+use crate::objects;
+use crate::timer::Interval;
+use crate::transfer;
+
+/// Ring size when the options name none: 64 KiB.
+pub const DEFAULT_CAPACITY: u64 = 64 * 1024;
+/// Smallest ring accepted.
+pub const MIN_CAPACITY: u64 = 256;
+/// Largest ring accepted: 256 MiB.
+pub const MAX_CAPACITY: u64 = 256 * 1024 * 1024;
+/// Custom metrics one instance holds (the 14 browser metrics included).
+pub const MAX_METRICS: usize = 64;
+/// Instance labels one instance holds.
+pub const MAX_LABELS: usize = 32;
+/// Threshold rules one instance holds.
+pub const MAX_RULES: usize = 32;
+/// Per-target level rules one instance holds.
+pub const MAX_TARGET_RULES: usize = 16;
+/// Shortest sampling interval `start` accepts, ms.
+pub const MIN_INTERVAL_MS: f64 = 10.0;
+/// Longest sampling interval `start` accepts, ms (what `setInterval` takes).
+pub const MAX_INTERVAL_MS: f64 = 2_147_483_647.0;
+
+const BUSY: &str = "Vitals is busy: it was called from inside one of its own calls (a console override?)";
+
+/// Everything one `Vitals` owns; shared with its timer.
+pub(crate) struct State {
+    ring: Ring<Box<[u8]>>,
+    registry: Registry<MAX_METRICS, MAX_LABELS>,
+    browser: BrowserMetrics,
+    sampler: Option<BrowserSampler>,
+    readings: Vec<(Series, f64)>,
+    rules: Rules<MAX_RULES>,
+    filters: TargetFilters<MAX_TARGET_RULES>,
+    console: LevelFilter,
+    /// Where `log` has JavaScript write the target and message.
+    scratch: Box<[u8; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN]>,
+    /// The clock of every entry: `Date.now()` since the page started.
+    clock: DateClock,
+}
+
+impl State {
+    /// Stores a metric sample and lets the rules see it.
+    fn record(&mut self, now: u64, series: Series, value: f64) -> Option<u64> {
+        let seq = self.ring.push_metric(now, series, value).ok();
+        let (ring, registry) = (&mut self.ring, &self.registry);
+        self.rules.evaluate(series, value, |rule, crossing| {
+            crossing::write(ring, now, rule.direction, &crossing, registry);
+        });
+        seq
+    }
+
+    /// One reading of the browser metrics and the ring's own fill, stored.
+    fn sample(&mut self) -> usize {
+        let now = self.clock.now_us();
+        let browser = self.browser;
+        let sampler = self.sampler.get_or_insert_with(|| BrowserSampler::new(browser));
+        let mut readings = std::mem::take(&mut self.readings);
+        sampler.read(&mut readings);
+        let stats = self.ring.stats();
+        readings.push((MetricId::RING_USED.series(), stats.used_bytes as f64));
+        readings.push((MetricId::RING_DROPPED.series(), stats.lost_total() as f64));
+        let stored = readings.iter().filter(|(series, value)| self.record(now, *series, *value).is_some()).count();
+        self.readings = readings;
+        stored
+    }
+}
+
+thread_local! {
+    /// The last `Vitals` made, where a panic leaves its CRITICAL entry.
+    static PANIC_TARGET: RefCell<Weak<RefCell<State>>> = const { RefCell::new(Weak::new()) };
+    /// Whether the panic hook is set.
+    static HOOK_SET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn install_panic_hook(state: &Rc<RefCell<State>>) {
+    PANIC_TARGET.with(|target| {
+        if let Ok(mut target) = target.try_borrow_mut() {
+            *target = Rc::downgrade(state);
+        }
+    });
+    if HOOK_SET.with(|set| set.replace(true)) {
+        return;
+    }
+    vitals_web::panic::install_with(|message| {
+        let _ = PANIC_TARGET.try_with(|target| {
+            let Some(state) = target.try_borrow().ok().and_then(|t| t.upgrade()) else { return };
+            let Ok(mut state) = state.try_borrow_mut() else { return };
+            let now = state.clock.now_us();
+            let _ = state.ring.push_log(now, Level::Critical, b"panic", message);
+        });
+    });
+}
+
+/// A log and metrics recorder for a web page: levelled log entries and
+/// metric samples in one fixed-size ring, browser metrics sampled on a
+/// timer, threshold rules, and export/import in the Vitals wire format.
+#[wasm_bindgen]
+pub struct Vitals {
+    state: Rc<RefCell<State>>,
+    timer: RefCell<Option<Interval>>,
+}
+
+impl Vitals {
+    fn state(&self) -> Result<std::cell::RefMut<'_, State>, JsValue> {
+        self.state.try_borrow_mut().map_err(|_| JsValue::from(js_sys::Error::new(BUSY)))
+    }
+
+    fn push_log(&self, level: Level, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        let mut state = self.state()?;
+        let State { scratch, filters, ring, console, clock, .. } = &mut *state;
+        let args = LogArgs::read(target, message, &mut scratch[..], MAX_TARGET_LEN).map_err(|which| match which {
+            NotAString::Target => type_error("target must be a string"),
+            NotAString::Message => type_error("message must be a string"),
+        })?;
+        let target_start = LogArgs::TIME;
+        let message_start = target_start + MAX_TARGET_LEN;
+        let target = scratch.get(target_start..target_start + args.target_len).unwrap_or_default();
+        if !filters.enabled(level, core::str::from_utf8(target).unwrap_or_default()) {
+            return Ok(None);
+        }
+        let message = scratch.get(message_start..message_start + args.message_len).unwrap_or_default();
+        let now = clock.at(args.date_ms);
+        let seq = ring.push_log_truncated(now, level, target, message, args.truncated).ok();
+        if console.allows(level) {
+            // Copied out so a console override may call back into this object.
+            let line = console::line(target, message);
+            drop(state);
+            console::ConsoleMethod::for_level(level).call(&JsValue::from_str(&line));
+        }
+        Ok(seq.map(|seq| seq as f64))
+    }
+}
+
+#[wasm_bindgen]
+impl Vitals {
+    /// A recorder with a ring of `capacityBytes` (default 64 KiB, 256 B to
+    /// 256 MiB), keeping log entries at or above `level` (default `"info"`),
+    /// and mirroring them to the console when `console` is true or a level
+    /// (default true).
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "VitalsOptions")] options: JsValue) -> Result<Vitals, JsValue> {
+        let options = args::options(&options, "options")?;
+        let options = options.as_ref();
+        let capacity = args::integer_field(options, "capacityBytes", "options")?.unwrap_or(DEFAULT_CAPACITY);
+        if !(MIN_CAPACITY..=MAX_CAPACITY).contains(&capacity) {
+            return Err(range_error("options.capacityBytes must be from 256 to 268435456 (256 MiB)"));
+        }
+        let level = match args::field(options, "level")? {
+            Some(value) => args::level_filter(&value, "options.level")?,
+            None => LevelFilter::Info,
+        };
+        let console = match args::field(options, "console")? {
+            None => LevelFilter::Trace,
+            Some(value) => match value.as_bool() {
+                Some(true) => LevelFilter::Trace,
+                Some(false) => LevelFilter::Off,
+                None => args::level_filter(&value, "options.console")?,
+            },
+        };
+        let mut buffer = Vec::new();
+        buffer
+            .try_reserve_exact(capacity as usize)
+            .map_err(|_| range_error("options.capacityBytes is more memory than the page can have"))?;
+        buffer.resize(capacity as usize, 0u8);
+        let mut ring = Ring::new(buffer.into_boxed_slice(), Policy::OverwriteOldest);
+        let clock = DateClock::new();
+        let now = clock.now_us();
+        let _ = ring.push_event(now, Event::Anchor { unix_us: clock.origin_unix_us() + now });
+        let mut registry = Registry::new();
+        let browser = BrowserMetrics::register(&mut registry)
+            .map_err(|_| range_error("the metric registry cannot hold the browser metrics"))?;
+        let state = Rc::new(RefCell::new(State {
+            ring,
+            registry,
+            browser,
+            sampler: None,
+            readings: Vec::new(),
+            rules: Rules::new(),
+            filters: TargetFilters::new(level),
+            console,
+            scratch: Box::new([0; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN]),
+            clock,
+        }));
+        strings::bind();
+        install_panic_hook(&state);
+        Ok(Vitals { state, timer: RefCell::new(None) })
+    }
+
+    /// Stores a log entry; returns its sequence number, or `undefined` when
+    /// the level filter left it out. `level` is a name or 0–5.
+    pub fn log(&self, level: JsValue, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+        let level = args::level(&level, "level")?;
+        self.push_log(level, &target, &message)
+    }
+
+    /// `log("trace", target, message)`.
+    pub fn trace(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+        self.push_log(Level::Trace, &target, &message)
+    }
+
+    /// `log("debug", target, message)`.
+    pub fn debug(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+        self.push_log(Level::Debug, &target, &message)
+    }
+
+    /// `log("info", target, message)`.
+    pub fn info(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+        self.push_log(Level::Info, &target, &message)
+    }
+
+    /// `log("warn", target, message)`.
+    pub fn warn(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+        self.push_log(Level::Warn, &target, &message)
+    }
+
+    /// `log("error", target, message)`.
+    pub fn error(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+        self.push_log(Level::Error, &target, &message)
+    }
+
+    /// `log("critical", target, message)`.
+    pub fn critical(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+        self.push_log(Level::Critical, &target, &message)
+    }
+
+    /// Stores a sample of metric `name` (a catalog name such as
+    /// `"cpu.usage"`, a `browser.*` metric, or any new name, which is
+    /// registered as a gauge with `unit`); returns its sequence number.
+    pub fn metric(&self, name: JsValue, value: JsValue, unit: JsValue) -> Result<Option<f64>, JsValue> {
+        let name = args::text(&name, "name")?;
+        let value = value.as_f64().ok_or_else(|| type_error("value must be a number"))?;
+        let unit = args::unit(&unit)?;
+        let mut state = self.state()?;
+        let metric = match state.registry.find(&name) {
+            Some(metric) => {
+                let known = state.registry.describe(metric).map(|info| info.unit);
+                if unit.is_some() && known != unit {
+                    return Err(type_error(&format!(
+                        "metric \"{name}\" has unit {}; record it without a unit or with that one",
+                        known.map_or("none", |u| u.as_str())
+                    )));
+                }
+                metric
+            }
+            None => state
+                .registry
+                .register(&name, unit.unwrap_or(vitals_core::Unit::None), MetricKind::Gauge)
+                .map_err(|e| registry_error(e, &name))?,
+        };
+        let now = state.clock.now_us();
+        Ok(state.record(now, metric.series(), value).map(|seq| seq as f64))
+    }
+
+    /// Reads the browser metrics once and stores them (plus `ring.used` and
+    /// `ring.dropped`); returns how many samples were stored. The first
+    /// call starts the frame counter and the long-task observer.
+    pub fn sample(&self) -> Result<u32, JsValue> {
+        Ok(self.state()?.sample() as u32)
+    }
+
+    /// Samples now and then every `intervalMs` (10 ms to 2^31 − 1 ms),
+    /// replacing any earlier timer.
+    pub fn start(&self, #[wasm_bindgen(js_name = intervalMs)] interval_ms: JsValue) -> Result<(), JsValue> {
+        let ms = interval_ms.as_f64().ok_or_else(|| type_error("intervalMs must be a number"))?;
+        if !(MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&ms) {
+            return Err(range_error("intervalMs must be from 10 to 2147483647"));
+        }
+        self.stop();
+        self.state()?.sample();
+        let weak = Rc::downgrade(&self.state);
+        let interval = Interval::new(ms, move || {
+            if let Some(state) = weak.upgrade() {
+                if let Ok(mut state) = state.try_borrow_mut() {
+                    state.sample();
+                }
+            }
+        });
+        if let Ok(mut timer) = self.timer.try_borrow_mut() {
+            *timer = Some(interval);
+        }
+        Ok(())
+    }
+
+    /// Stops the timer `start` set, and the frame counter and observers.
+    pub fn stop(&self) {
+        if let Ok(mut timer) = self.timer.try_borrow_mut() {
+            timer.take();
+        }
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            state.sampler = None;
+        }
+    }
+
+    /// Whether a timer is sampling.
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.timer.try_borrow().is_ok_and(|t| t.is_some())
+    }
+
+    /// Stored entries, oldest first, as plain objects: those with sequence
+    /// numbers from `since`, log entries at or above `level` (other kinds
+    /// pass), of one `type` when given, at most `limit` of them.
+    #[wasm_bindgen(unchecked_return_type = "VitalsEntry[]")]
+    pub fn entries(&self, #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: JsValue) -> Result<Array, JsValue> {
+        let query = args::options(&query, "query")?;
+        let query = query.as_ref();
+        let since = args::integer_field(query, "since", "query")?.unwrap_or(0);
+        let limit = args::integer_field(query, "limit", "query")?.unwrap_or(u64::MAX);
+        let level = match args::field(query, "level")? {
+            Some(value) => args::level_filter(&value, "query.level")?,
+            None => LevelFilter::Trace,
+        };
+        let kind = match args::field(query, "type")? {
+            None => None,
+            Some(value) => match args::text(&value, "query.type")?.as_str() {
+                "log" => Some(0),
+                "metric" => Some(1),
+                "event" => Some(2),
+                _ => return Err(range_error("query.type must be \"log\", \"metric\" or \"event\"")),
+            },
+        };
+        let state = self.state()?;
+        let anchor = state.ring.anchor();
+        let out = Array::new();
+        let mut cursor = Cursor::since(since);
+        let mut count = 0u64;
+        for entry in state.ring.read(&mut cursor) {
+            if count >= limit {
+                break;
+            }
+            let (this_kind, passes) = match &entry.kind {
+                EntryKind::Log(log) => (0, level.allows(log.level)),
+                EntryKind::Metric(_) => (1, true),
+                _ => (2, true),
+            };
+            if !passes || kind.is_some_and(|k| k != this_kind) {
+                continue;
+            }
+            out.push(&objects::entry(&entry, anchor, &state.registry));
+            count += 1;
+        }
+        Ok(out)
+    }
+
+    /// The ring's counters and fill.
+    #[wasm_bindgen(unchecked_return_type = "VitalsStats")]
+    pub fn stats(&self) -> Result<Object, JsValue> {
+        Ok(objects::stats(&self.state()?.ring.stats()))
+    }
+
+    /// Every stored entry in the Vitals wire format (COBS frames with
+    /// CRCs), as `vitals decode` and `importBinary` read it.
+    #[wasm_bindgen(js_name = exportBinary)]
+    pub fn export_binary(&self) -> Result<Uint8Array, JsValue> {
+        let bytes = transfer::export(&self.state()?.ring);
+        Ok(Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// Appends the entries of a dump (a `Uint8Array` or `ArrayBuffer` in
+    /// the wire format, from any Vitals: a page, a firmware, a desktop);
+    /// damaged frames are skipped and reported.
+    #[wasm_bindgen(js_name = importBinary, unchecked_return_type = "ImportReport")]
+    pub fn import_binary(&self, bytes: JsValue) -> Result<Object, JsValue> {
+        let bytes = if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
+            array.to_vec()
+        } else if let Some(buffer) = bytes.dyn_ref::<js_sys::ArrayBuffer>() {
+            Uint8Array::new(buffer).to_vec()
+        } else {
+            return Err(type_error("bytes must be a Uint8Array or an ArrayBuffer"));
+        };
+        let mut state = self.state()?;
+        Ok(transfer::import(&mut state.ring, &bytes).to_object())
+    }
+
+    /// Keeps log entries at or above `level` (a name, 0–6, or `"off"`) for
+    /// targets without a rule of their own.
+    #[wasm_bindgen(js_name = setLevel)]
+    pub fn set_level(&self, level: JsValue) -> Result<(), JsValue> {
+        let filter = args::level_filter(&level, "level")?;
+        self.state()?.filters.set_default(filter);
+        Ok(())
+    }
+
+    /// Keeps log entries of `target` and its sub-targets (`app` covers
+    /// `app.net` and `app::net`) at or above `level`.
+    #[wasm_bindgen(js_name = setTargetLevel)]
+    pub fn set_target_level(&self, target: JsValue, level: JsValue) -> Result<(), JsValue> {
+        let target = args::text(&target, "target")?;
+        let filter = args::level_filter(&level, "level")?;
+        if target.trim().is_empty() {
+            return Err(range_error("target must not be empty: use setLevel for the default"));
+        }
+        self.state()?.filters.set(&target, filter).map_err(|_| {
+            range_error("target rule refused: targets are at most 64 bytes and an instance holds 16 rules")
+        })
+    }
+
+    /// Mirrors stored log entries at or above `level` to the console
+    /// (`true`: all, `false` or `"off"`: none).
+    #[wasm_bindgen(js_name = setConsole)]
+    pub fn set_console(&self, level: JsValue) -> Result<(), JsValue> {
+        let filter = match level.as_bool() {
+            Some(true) => LevelFilter::Trace,
+            Some(false) => LevelFilter::Off,
+            None => args::level_filter(&level, "level")?,
+        };
+        self.state()?.console = filter;
+        Ok(())
+    }
+
+    /// Adds a threshold rule on a metric: WARN/ERROR/CRITICAL entries when
+    /// its samples reach `warn`/`error`/`critical` (`below: true`: fall to
+    /// them) `for` samples in a row, and back to normal past the threshold
+    /// by `hysteresis`.
+    #[wasm_bindgen(js_name = addRule)]
+    pub fn add_rule(&self, #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: JsValue) -> Result<(), JsValue> {
+        let options = args::options(&rule, "rule")?.ok_or_else(|| type_error("rule must be an object"))?;
+        let options = Some(&options);
+        let name = match args::field(options, "metric")? {
+            Some(value) => args::text(&value, "rule.metric")?,
+            None => return Err(type_error("rule.metric must be a metric name")),
+        };
+        let instance = args::integer_field(options, "instance", "rule")?.unwrap_or(0);
+        let instance = u16::try_from(instance).map_err(|_| range_error("rule.instance must be at most 65535"))?;
+        let thresholds = [
+            args::number_field(options, "warn", "rule")?,
+            args::number_field(options, "error", "rule")?,
+            args::number_field(options, "critical", "rule")?,
+        ];
+        if thresholds.iter().all(Option::is_none) {
+            return Err(type_error("a rule needs at least one of warn, error, critical"));
+        }
+        let for_samples = args::integer_field(options, "for", "rule")?.unwrap_or(1);
+        let for_samples = u8::try_from(for_samples)
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| range_error("rule.for must be from 1 to 255 samples"))?;
+        let hysteresis = args::number_field(options, "hysteresis", "rule")?.unwrap_or(0.0);
+        let below = args::bool_field(options, "below", "rule")?.unwrap_or(false);
+        let mut state = self.state()?;
+        let metric = state.registry.find(&name).ok_or_else(|| {
+            range_error(&format!(
+                "rule.metric \"{name}\" is not known: use a catalog or browser.* name, or record it once with metric()"
+            ))
+        })?;
+        let rule = Rule {
+            series: metric.instance(instance),
+            direction: if below { Direction::Below } else { Direction::Above },
+            thresholds,
+            for_samples,
+            hysteresis,
+        };
+        state.rules.add(rule).map_err(|e| match e {
+            RuleError::Full => range_error("rule table is full (32 rules)"),
+            RuleError::Unordered => range_error(
+                "rule thresholds must be ordered warn <= error <= critical (>= with below: true)",
+            ),
+            _ => range_error("rule thresholds must be finite numbers and hysteresis finite and >= 0"),
+        })
+    }
+
+    /// The names of the metrics this instance knows: the catalog's, the
+    /// browser metrics and those recorded with `metric()`.
+    #[wasm_bindgen(js_name = metricNames, unchecked_return_type = "string[]")]
+    pub fn metric_names(&self) -> Result<Array, JsValue> {
+        let state = self.state()?;
+        let out = Array::new();
+        for (_, info) in CATALOG.iter() {
+            out.push(&info.name.into());
+        }
+        for i in 0..state.registry.custom_len() {
+            if let Some(info) = state.registry.describe(MetricId(MetricId::CUSTOM_BASE + i as u16)) {
+                out.push(&info.name.into());
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for Vitals {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn registry_error(error: RegistryError, name: &str) -> JsValue {
+    match error {
+        RegistryError::Full => range_error("metric registry is full (64 metrics)"),
+        RegistryError::NameTooLong => range_error("metric name is longer than 48 bytes"),
+        RegistryError::Conflict => type_error(&format!("metric \"{name}\" exists with another unit or kind")),
+        _ => type_error("metric name must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`"),
+    }
+}

@@ -1,0 +1,392 @@
+//! The `Vitals` class in headless Chromium: the JS API, the sampler behind
+//! it, argument errors, and export → import round trips.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use vitals_core::wire::encode_frame;
+use vitals_core::{Cursor, Level, MetricId, Policy, ResetReason, Ring};
+use vitals_wasm::Vitals;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A JavaScript value from source text (test set-up only).
+fn js(source: &str) -> JsValue {
+    Function::new_no_args(&format!("return ({source});")).call0(&JsValue::NULL).expect("test snippet runs")
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &key.into()).unwrap()
+}
+
+fn text(object: &JsValue, key: &str) -> Option<String> {
+    get(object, key).as_string()
+}
+
+fn num(object: &JsValue, key: &str) -> f64 {
+    get(object, key).as_f64().unwrap_or(f64::NAN)
+}
+
+fn quiet() -> Vitals {
+    Vitals::new(js("{ console: false, level: 'trace' }")).unwrap()
+}
+
+fn entries(vitals: &Vitals, query: &str) -> Vec<JsValue> {
+    vitals.entries(js(query)).unwrap().iter().collect()
+}
+
+fn is_type_error(error: &JsValue) -> bool {
+    error.is_instance_of::<js_sys::TypeError>()
+}
+
+fn is_range_error(error: &JsValue) -> bool {
+    error.is_instance_of::<js_sys::RangeError>()
+}
+
+fn message(error: &JsValue) -> String {
+    text(error, "message").unwrap_or_default()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let set_timeout: Function = get(&js_sys::global().into(), "setTimeout").into();
+        set_timeout.call2(&JsValue::NULL, &resolve, &ms.into()).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+fn logs_come_back_as_plain_objects() {
+    let vitals = quiet();
+    let seq = vitals.log("warn".into(), "app.net".into(), "link down".into()).unwrap().unwrap();
+    vitals.info("app".into(), "hello €".into()).unwrap();
+    vitals.log(5.into(), "app".into(), "numbers work as levels".into()).unwrap();
+    let logs = entries(&vitals, "{ type: 'log' }");
+    assert_eq!(logs.len(), 3);
+    let first = &logs[0];
+    assert_eq!(num(first, "seq"), seq);
+    assert_eq!(text(first, "type").as_deref(), Some("log"));
+    assert_eq!(text(first, "level").as_deref(), Some("warn"));
+    assert_eq!(text(first, "target").as_deref(), Some("app.net"));
+    assert_eq!(text(first, "message").as_deref(), Some("link down"));
+    assert!(num(first, "ts") > 0.0);
+    let time = text(first, "time").expect("anchored from the start");
+    assert!(time.ends_with('Z') && time.len() == 24, "{time}");
+    assert_eq!(text(&logs[1], "message").as_deref(), Some("hello €"));
+    assert_eq!(text(&logs[2], "level").as_deref(), Some("critical"));
+    // The first entry of every ring is its clock anchor.
+    let all = entries(&vitals, "undefined");
+    assert_eq!(text(&all[0], "event").as_deref(), Some("anchor"));
+}
+
+#[wasm_bindgen_test]
+fn queries_select_by_seq_level_type_and_limit() {
+    let vitals = quiet();
+    for (i, level) in ["trace", "debug", "info", "warn", "error", "critical"].iter().enumerate() {
+        vitals.log((*level).into(), "t".into(), format!("m{i}").into()).unwrap();
+    }
+    vitals.metric("app.depth".into(), 3.into(), JsValue::UNDEFINED).unwrap();
+    assert_eq!(entries(&vitals, "{ level: 'warn', type: 'log' }").len(), 3);
+    assert_eq!(entries(&vitals, "{ level: 'error' }").len(), 2 + 2, "other kinds pass a level filter");
+    assert_eq!(entries(&vitals, "{ type: 'metric' }").len(), 1);
+    assert_eq!(entries(&vitals, "{ limit: 2 }").len(), 2);
+    let since = entries(&vitals, "{ since: 4 }");
+    assert_eq!(num(&since[0], "seq"), 4.0);
+    assert!(entries(&vitals, "{ since: 1e9 }").is_empty());
+}
+
+#[wasm_bindgen_test]
+fn filters_leave_entries_out_per_target() {
+    let vitals = quiet();
+    vitals.set_level("warn".into()).unwrap();
+    vitals.set_target_level("app.db".into(), "debug".into()).unwrap();
+    assert_eq!(vitals.info("app".into(), "dropped".into()).unwrap(), None);
+    assert!(vitals.debug("app.db".into(), "kept".into()).unwrap().is_some());
+    assert!(vitals.debug("app.db.pool".into(), "kept too".into()).unwrap().is_some());
+    assert!(vitals.warn("app".into(), "kept".into()).unwrap().is_some());
+    vitals.set_level("off".into()).unwrap();
+    assert_eq!(vitals.critical("app".into(), "dropped".into()).unwrap(), None);
+    assert_eq!(entries(&vitals, "{ type: 'log' }").len(), 3);
+}
+
+#[wasm_bindgen_test]
+fn console_mirrors_from_its_level() {
+    js("(() => { globalThis.__calls = []; globalThis.__saved = {}; for (const m of ['debug','log','info','warn','error']) { globalThis.__saved[m] = console[m]; console[m] = (...a) => globalThis.__calls.push(m + ' ' + a.join(' ')); } })()");
+    let vitals = Vitals::new(js("{ level: 'trace', console: 'warn' }")).unwrap();
+    vitals.info("app".into(), "quiet".into()).unwrap();
+    vitals.warn("app".into(), "loud".into()).unwrap();
+    vitals.critical("app".into(), "louder".into()).unwrap();
+    vitals.set_console(JsValue::TRUE).unwrap();
+    vitals.trace("app".into(), "all now".into()).unwrap();
+    let calls = js("(() => { for (const m in globalThis.__saved) console[m] = globalThis.__saved[m]; return globalThis.__calls; })()");
+    let calls: Vec<String> = Array::from(&calls).iter().filter_map(|c| c.as_string()).collect();
+    assert_eq!(calls, ["warn app: loud", "error app: louder", "debug app: all now"]);
+}
+
+#[wasm_bindgen_test]
+fn metrics_carry_names_units_and_rules() {
+    let vitals = quiet();
+    vitals.metric("app.latency".into(), 12.5.into(), "ms".into()).unwrap();
+    vitals.metric("app.latency".into(), 13.into(), JsValue::UNDEFINED).unwrap();
+    vitals.metric("cpu.usage".into(), 42.into(), "%".into()).unwrap();
+    let samples = entries(&vitals, "{ type: 'metric' }");
+    assert_eq!(text(&samples[0], "metric").as_deref(), Some("app.latency"));
+    assert_eq!(text(&samples[0], "unit").as_deref(), Some("milliseconds"));
+    assert_eq!(num(&samples[0], "value"), 12.5);
+    assert_eq!(text(&samples[2], "metric").as_deref(), Some("cpu.usage"));
+
+    vitals.add_rule(js("{ metric: 'app.latency', warn: 100, error: 200, for: 2, hysteresis: 10 }")).unwrap();
+    vitals.add_rule(js("{ metric: 'browser.fps', warn: 30, critical: 10, below: true }")).unwrap();
+    for v in [150.0, 150.0, 250.0, 250.0, 95.0, 50.0, 50.0] {
+        vitals.metric("app.latency".into(), v.into(), JsValue::UNDEFINED).unwrap();
+    }
+    let logs: Vec<(String, String)> = entries(&vitals, "{ type: 'log' }")
+        .iter()
+        .map(|e| (text(e, "level").unwrap(), text(e, "message").unwrap()))
+        .collect();
+    assert_eq!(
+        logs,
+        [
+            ("warn".to_owned(), "latency 150ms ≥ 100ms".to_owned()),
+            ("error".to_owned(), "latency 250ms ≥ 200ms".to_owned()),
+            ("info".to_owned(), "latency 50ms back below 100ms (was ERROR)".to_owned()),
+        ]
+    );
+    let events = entries(&vitals, "{ type: 'event' }");
+    let threshold = events.iter().find(|e| text(e, "event").as_deref() == Some("threshold")).unwrap();
+    assert_eq!(text(threshold, "from").as_deref(), Some("ok"));
+    assert_eq!(text(threshold, "to").as_deref(), Some("warn"));
+    assert_eq!(num(threshold, "threshold"), 100.0);
+}
+
+#[wasm_bindgen_test]
+fn sample_stores_browser_metrics_and_never_throws() {
+    let vitals = quiet();
+    let stored = vitals.sample().unwrap();
+    assert!(stored >= 6, "{stored}");
+    let names: Vec<String> = entries(&vitals, "{ type: 'metric' }").iter().filter_map(|e| text(e, "metric")).collect();
+    for name in ["browser.js_heap_used", "browser.cpu_cores", "browser.uptime", "ring.used", "ring.dropped"] {
+        assert!(names.iter().any(|n| n == name), "{name} missing from {names:?}");
+    }
+    // A browser without the optional APIs: fewer samples, no exception.
+    js("(() => { globalThis.__mem = Object.getOwnPropertyDescriptor(Performance.prototype, 'memory'); Object.defineProperty(Performance.prototype, 'memory', { get() { throw new Error('gone'); }, configurable: true }); })()");
+    let fresh = quiet();
+    let without = fresh.sample();
+    js("Object.defineProperty(Performance.prototype, 'memory', globalThis.__mem)");
+    assert!(without.unwrap() >= 3);
+    let names: Vec<String> = entries(&fresh, "{ type: 'metric' }").iter().filter_map(|e| text(e, "metric")).collect();
+    assert!(!names.iter().any(|n| n == "browser.js_heap_used"), "{names:?}");
+}
+
+#[wasm_bindgen_test]
+async fn start_samples_on_a_timer_until_stop() {
+    let vitals = quiet();
+    vitals.start(50.into()).unwrap();
+    assert!(vitals.running());
+    sleep(400).await;
+    vitals.stop();
+    assert!(!vitals.running());
+    let uptimes = |v: &Vitals| {
+        entries(v, "{ type: 'metric' }").iter().filter(|e| text(e, "metric").as_deref() == Some("browser.uptime")).count()
+    };
+    let seen = uptimes(&vitals);
+    assert!(seen >= 4, "{seen} samples in 400 ms at 50 ms");
+    assert!(entries(&vitals, "{ type: 'metric' }").iter().any(|e| text(e, "metric").as_deref() == Some("browser.fps")));
+    sleep(150).await;
+    assert_eq!(uptimes(&vitals), seen, "no samples after stop");
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_throw_type_and_range_errors() {
+    let type_errors: Vec<Result<Vitals, JsValue>> = vec![
+        Vitals::new(JsValue::from(5)),
+        Vitals::new(js("{ capacityBytes: '1k' }")),
+        Vitals::new(js("{ level: {} }")),
+    ];
+    for result in type_errors {
+        let error = result.err().expect("refused");
+        assert!(is_type_error(&error), "{}", message(&error));
+    }
+    for options in ["{ capacityBytes: 10 }", "{ capacityBytes: 1.5e3 + 0.5 }", "{ capacityBytes: 1e12 }", "{ level: 'loud' }", "{ level: 9 }", "{ console: 'sometimes' }"] {
+        let error = Vitals::new(js(options)).err().expect(options);
+        assert!(is_range_error(&error), "{options}: {}", message(&error));
+        assert!(!message(&error).is_empty());
+    }
+    let vitals = quiet();
+    let type_cases: Vec<Result<Option<f64>, JsValue>> = vec![
+        vitals.log(JsValue::NULL, "t".into(), "m".into()),
+        vitals.log("info".into(), 5.into(), "m".into()),
+        vitals.log("info".into(), "t".into(), js("{}")),
+        vitals.info("t".into(), JsValue::UNDEFINED),
+        vitals.metric(7.into(), 1.into(), JsValue::UNDEFINED),
+        vitals.metric("x".into(), "1".into(), JsValue::UNDEFINED),
+        vitals.metric("bad name".into(), 1.into(), JsValue::UNDEFINED),
+        vitals.metric("cpu.usage".into(), 1.into(), "bytes".into()),
+    ];
+    for (i, result) in type_cases.into_iter().enumerate() {
+        let error = result.err().unwrap_or_else(|| panic!("case {i} accepted"));
+        assert!(is_type_error(&error), "case {i}: {}", message(&error));
+    }
+    vitals.set_level("off".into()).unwrap();
+    assert!(is_type_error(&vitals.info("t".into(), 5.into()).unwrap_err()), "checked even when filtered out");
+    let range_cases: Vec<Result<(), JsValue>> = vec![
+        vitals.log("loud".into(), "t".into(), "m".into()).map(drop),
+        vitals.log(6.into(), "t".into(), "m".into()).map(drop),
+        vitals.log("off".into(), "t".into(), "m".into()).map(drop),
+        vitals.metric("x".into(), 1.into(), "parsecs".into()).map(drop),
+        vitals.start(1.into()),
+        vitals.start(f64::NAN.into()),
+        vitals.set_level(2.5.into()),
+        vitals.set_target_level("".into(), "info".into()),
+        vitals.set_target_level("x".repeat(65).into(), "info".into()),
+        vitals.entries(js("{ since: -1 }")).map(drop),
+        vitals.entries(js("{ type: 'logs' }")).map(drop),
+        vitals.add_rule(js("{ metric: 'cpu.usage', warn: 90, error: 80 }")),
+        vitals.add_rule(js("{ metric: 'no.such.metric', warn: 1 }")),
+        vitals.add_rule(js("{ metric: 'cpu.usage', warn: 1, for: 0 }")),
+        vitals.add_rule(js("{ metric: 'cpu.usage', warn: Infinity }")),
+        vitals.add_rule(js("{ metric: 'cpu.usage', warn: 1, hysteresis: -1 }")),
+    ];
+    for (i, result) in range_cases.into_iter().enumerate() {
+        let error = result.err().unwrap_or_else(|| panic!("range case {i} accepted"));
+        assert!(is_range_error(&error), "range case {i}: {}", message(&error));
+    }
+    let more_type_errors: Vec<Result<(), JsValue>> = vec![
+        vitals.start("fast".into()),
+        vitals.set_level(js("[]")),
+        vitals.entries(JsValue::from(3)).map(drop),
+        vitals.entries(js("{ since: 'now' }")).map(drop),
+        vitals.add_rule(JsValue::UNDEFINED),
+        vitals.add_rule(js("{ metric: 'cpu.usage' }")),
+        vitals.add_rule(js("{ warn: 1 }")),
+        vitals.add_rule(js("{ metric: 'cpu.usage', warn: '1' }")),
+        vitals.add_rule(js("{ metric: 'cpu.usage', warn: 1, below: 'yes' }")),
+        vitals.import_binary("dump".into()).map(drop),
+        vitals.import_binary(js("[1, 2, 3]")).map(drop),
+    ];
+    for (i, result) in more_type_errors.into_iter().enumerate() {
+        let error = result.err().unwrap_or_else(|| panic!("type case {i} accepted"));
+        assert!(is_type_error(&error), "type case {i}: {}", message(&error));
+    }
+    // A getter that throws on the options object: that error, not a trap.
+    let error = Vitals::new(js("{ get capacityBytes() { throw new SyntaxError('from a getter'); } }")).err().unwrap();
+    assert!(error.is_instance_of::<js_sys::SyntaxError>());
+    // Still usable after all that.
+    vitals.set_level("info".into()).unwrap();
+    assert!(vitals.info("t".into(), "fine".into()).unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+fn export_then_import_round_trips() {
+    let a = quiet();
+    a.warn("app".into(), "disk almost full".into()).unwrap();
+    a.metric("app.queue".into(), 17.into(), JsValue::UNDEFINED).unwrap();
+    a.metric("memory.used".into(), 1.5e9.into(), JsValue::UNDEFINED).unwrap();
+    a.sample().unwrap();
+    let dump = a.export_binary().unwrap();
+    assert!(dump.length() > 20);
+    let b = quiet();
+    b.metric("app.queue".into(), 0.into(), JsValue::UNDEFINED).unwrap(); // same custom id order
+    let before = entries(&b, "undefined").len();
+    let report = b.import_binary(dump.clone().into()).unwrap();
+    let original: Vec<JsValue> = entries(&a, "undefined");
+    assert_eq!(num(&report, "badFrames"), 0.0);
+    assert_eq!(num(&report, "skippedBytes"), 0.0);
+    assert_eq!(num(&report, "gaps"), 0.0);
+    assert!(num(&report, "frames") >= 1.0);
+    assert_eq!(get(&report, "anchored"), JsValue::TRUE);
+    // Everything but the anchor event comes across.
+    assert_eq!(num(&report, "imported") as usize, original.len() - 1);
+    let imported = &entries(&b, "undefined")[before..];
+    let pick = |e: &JsValue| (text(e, "type"), text(e, "level"), text(e, "message"), text(e, "metric"), get(e, "value").as_f64(), text(e, "time"));
+    let want: Vec<_> = original[1..].iter().map(pick).collect();
+    let got: Vec<_> = imported.iter().map(pick).collect();
+    assert_eq!(got, want, "same entries, same wall-clock times");
+    // An ArrayBuffer works too.
+    let c = quiet();
+    let report = c.import_binary(dump.buffer().into()).unwrap();
+    assert_eq!(num(&report, "imported") as usize, original.len() - 1);
+}
+
+#[wasm_bindgen_test]
+fn damaged_dumps_report_skips_and_gaps() {
+    // A firmware-style dump: a core ring, no wall-clock anchor, with frames
+    // of three entries each.
+    let mut ring = Ring::new([0u8; 2048], Policy::OverwriteOldest);
+    ring.push_event(0, vitals_core::Event::Boot { reason: ResetReason::Watchdog }).unwrap();
+    for i in 0..9u64 {
+        ring.push_log(1_000 * i, Level::Info, b"fw", format!("tick {i}").as_bytes()).unwrap();
+        ring.push_metric(1_000 * i + 1, MetricId::TEMPERATURE.series(), 40.0 + i as f64).unwrap();
+    }
+    let mut frames = Vec::new();
+    let mut cursor = Cursor::new();
+    loop {
+        let mut out = [0u8; 64]; // small frames: a few entries each
+        let frame = encode_frame(&ring, &mut cursor, &mut out);
+        if frame.bytes > 0 {
+            frames.push(out[..frame.bytes].to_vec());
+        }
+        if !frame.more {
+            break;
+        }
+    }
+    assert!(frames.len() >= 4, "{}", frames.len());
+    let whole: Vec<u8> = frames.concat();
+    let vitals = quiet();
+    let report = vitals.import_binary(Uint8Array::from(whole.as_slice()).into()).unwrap();
+    assert_eq!(num(&report, "imported"), 19.0);
+    assert_eq!(get(&report, "anchored"), JsValue::FALSE);
+    let boot = entries(&vitals, "{ type: 'event' }").into_iter().find(|e| text(e, "event").as_deref() == Some("boot"));
+    assert_eq!(text(&boot.unwrap(), "reason").as_deref(), Some("watchdog"));
+
+    // Drop the second frame (a gap) and flip a byte in the third (a CRC error).
+    let lost_in_gap = {
+        let mut count = 0;
+        let mut decoder = vitals_core::wire::Decoder::new();
+        decoder.feed(&frames[1], |item| {
+            if let vitals_core::wire::Decoded::Entry { .. } = item {
+                count += 1;
+            }
+        });
+        count
+    };
+    let mut damaged = frames[2].clone();
+    damaged[3] ^= 0x40;
+    let mut bytes = frames[0].clone();
+    bytes.extend_from_slice(&damaged);
+    for frame in &frames[3..] {
+        bytes.extend_from_slice(frame);
+    }
+    bytes.extend_from_slice(&[1, 2, 3]); // cut off at the end
+    let fresh = quiet();
+    let report = fresh.import_binary(Uint8Array::from(bytes.as_slice()).into()).unwrap();
+    assert_eq!(num(&report, "badFrames"), 2.0, "damaged frame and the cut-off tail");
+    assert_eq!(num(&report, "skippedBytes"), (damaged.len() + 3) as f64);
+    assert_eq!(num(&report, "gaps"), 1.0);
+    let lost_in_damaged = 19.0 - num(&report, "imported") - lost_in_gap as f64;
+    assert_eq!(num(&report, "lost"), lost_in_gap as f64 + lost_in_damaged);
+    // Garbage is reported, never thrown.
+    let junk: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let report = fresh.import_binary(Uint8Array::from(junk.as_slice()).into()).unwrap();
+    assert_eq!(num(&report, "imported"), 0.0);
+    assert!(num(&report, "skippedBytes") > 0.0);
+}
+
+#[wasm_bindgen_test]
+fn stats_count_what_the_ring_did() {
+    let vitals = Vitals::new(js("{ capacityBytes: 256, console: false }")).unwrap();
+    for i in 0..50 {
+        vitals.error("app".into(), format!("message number {i}").into()).unwrap();
+    }
+    let stats: JsValue = vitals.stats().unwrap().into();
+    assert_eq!(num(&stats, "capacity"), 256.0);
+    assert!(num(&stats, "overwritten") > 0.0);
+    assert_eq!(num(&stats, "lost"), num(&stats, "dropped") + num(&stats, "overwritten"));
+    assert_eq!(num(&get(&stats, "byLevel"), "error"), 50.0);
+    assert!(num(&stats, "entries") < 50.0);
+    assert!(num(&stats, "fillPercent") > 50.0);
+    let names = vitals.metric_names().unwrap();
+    assert!(names.includes(&"browser.fps".into(), 0) && names.includes(&"cpu.usage".into(), 0));
+    let _: &Object = names.unchecked_ref();
+}
