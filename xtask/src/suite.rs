@@ -19,6 +19,14 @@ const NO_STD_TARGETS: &[&str] =
 /// Feature sets built for each no_std target; `""` is no features.
 const NO_STD_FEATURE_SETS: &[&str] = &["", "defmt", "critical-section", "log", "log,defmt"];
 
+/// The embedded backend, built for every bare-metal target too.
+const EMBEDDED: &str = "vitals-embedded";
+
+/// Feature sets of the embedded backend built for each bare-metal target;
+/// `cortex-m` only where the target is an Arm Cortex-M.
+const EMBEDDED_FEATURE_SETS: &[&str] = &["", "log", "defmt", "log,defmt"];
+const EMBEDDED_CORTEX_M_FEATURE_SETS: &[&str] = &["cortex-m", "cortex-m,log,defmt"];
+
 /// The standalone firmware-shaped crate that proves the core links without `std`.
 const LINK_CHECK_DIR: &str = "nostd-check";
 
@@ -37,8 +45,8 @@ const ALL_TARGETS: &[&str] = &[
 /// Features the workspace tests run with: every real feature of the core.
 /// Not `--all-features`, which would also turn on the `max_level_off`
 /// ceilings and compile logging out.
-const TEST_FEATURES: &str =
-    "vitals-core/std,vitals-core/alloc,vitals-core/log,vitals-core/defmt,vitals-core/critical-section";
+const TEST_FEATURES: &str = "vitals-core/std,vitals-core/alloc,vitals-core/log,vitals-core/defmt,\
+vitals-core/critical-section,vitals-embedded/log,vitals-embedded/defmt,vitals-embedded/cortex-m";
 
 /// Compile-time ceilings checked by `core/tests/static_ceiling.rs`: (features, profile flag).
 const CEILING_CASES: &[(&str, &str)] = &[
@@ -139,6 +147,16 @@ fn plan(options: TestOptions) -> Vec<Step> {
             let cmd = Cmd::cargo().args(["build", "-p", CORE, "--target", target]);
             step = step.run(if features.is_empty() { cmd } else { cmd.args(["--features", features]) });
         }
+        if *target != "wasm32-unknown-unknown" {
+            let cortex_m = target.starts_with("thumb");
+            let sets = EMBEDDED_FEATURE_SETS
+                .iter()
+                .chain(EMBEDDED_CORTEX_M_FEATURE_SETS.iter().filter(|_| cortex_m));
+            for features in sets {
+                let cmd = Cmd::cargo().args(["build", "-p", EMBEDDED, "--target", target]);
+                step = step.run(if features.is_empty() { cmd } else { cmd.args(["--features", features]) });
+            }
+        }
         plan.push(step);
     }
     for target in LINK_CHECK_TARGETS {
@@ -153,6 +171,15 @@ fn plan(options: TestOptions) -> Vec<Step> {
             .run(
                 Cmd::cargo()
                     .args(["+nightly", "miri", "test", "-p", CORE, "--features", MIRI_FEATURES])
+                    .env("MIRIFLAGS", miri_flags())
+                    .env("PROPTEST_CASES", MIRI_PROPTEST_CASES)
+                    .timeout(miri_timeout()),
+            )
+            // The embedded backend's unsafe parts: the reset-surviving ring
+            // and stack painting.
+            .run(
+                Cmd::cargo()
+                    .args(["+nightly", "miri", "test", "-p", EMBEDDED])
                     .env("MIRIFLAGS", miri_flags())
                     .env("PROPTEST_CASES", MIRI_PROPTEST_CASES)
                     .timeout(miri_timeout()),
