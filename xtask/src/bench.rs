@@ -16,6 +16,26 @@ use crate::workspace;
 /// The seed's baseline script, relative to the workspace root.
 const SEED_BENCH: &str = "../shared/anchors/seed_python_bench.py";
 
+/// psutil's sample of the seed's four metrics, each taken 200 ms after the
+/// last like `sample/sysinfo_full` in the desktop bench (cold caches), so
+/// the two compare like for like; the seed script's `sample_psutil` is the
+/// same call in a tight loop (warm).
+const PSUTIL_COLD: &str = r#"
+import json, time, psutil
+psutil.cpu_percent(interval=None)
+times = []
+for _ in range(50):
+    time.sleep(0.2)
+    t0 = time.perf_counter_ns()
+    psutil.cpu_percent(interval=None)
+    psutil.virtual_memory().percent
+    psutil.disk_usage("/").percent
+    psutil.net_io_counters().bytes_sent
+    times.append(time.perf_counter_ns() - t0)
+times.sort()
+print(json.dumps({"case": "sample_psutil_cold", "n": len(times), "ns_per_op": times[len(times) // 2]}))
+"#;
+
 /// Features the core is benchmarked with: the bench's `required-features`.
 /// Not `--all-features`, which also turns on `max_level_off` and so would
 /// time logging calls that are compiled out.
@@ -36,6 +56,8 @@ pub(crate) fn run() -> Summary {
     };
     let rust = Cmd::cargo().args(["bench", "-p", "vitals-core", "--features", BENCH_FEATURES]);
     let python = Cmd::new("python3").arg(seed.display().to_string());
+    let python_cold = Cmd::new("python3").args(["-c", PSUTIL_COLD]);
+    let python_cold_out: PathBuf = results.join("psutil-cold.jsonl");
     let rust_out: PathBuf = results.join("cargo-bench.txt");
     let python_out: PathBuf = results.join("seed-python.jsonl");
 
@@ -52,6 +74,7 @@ pub(crate) fn run() -> Summary {
         Step::new("seed python baseline")
             .call(|| python::ensure_module("psutil", "psutil"))
             .call(move || python.run_tee(&python_out))
+            .call(move || python_cold.run_tee(&python_cold_out))
             .skip_if(seed_missing),
         Step::new("footprint: monitor vs node_exporter vs seed loop")
             .call(|| apt::ensure_apt(&["prometheus-node-exporter"]))
