@@ -29,7 +29,9 @@ pub(crate) fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
 pub(crate) fn level(value: &JsValue, what: &str) -> Result<Level, JsValue> {
     match level_filter(value, what)?.min_level() {
         Some(level) => Ok(level),
-        None => Err(range_error(&format!("{what} cannot be \"off\" here: use trace, debug, info, warn, error or critical"))),
+        None => Err(range_error(&format!(
+            "{what} cannot be \"off\" here: use trace, debug, info, warn, error or critical"
+        ))),
     }
 }
 
@@ -93,7 +95,9 @@ pub(crate) fn field(options: Option<&Object>, key: &str) -> Result<Option<JsValu
 pub(crate) fn number_field(options: Option<&Object>, key: &str, what: &str) -> Result<Option<f64>, JsValue> {
     match field(options, key)? {
         None => Ok(None),
-        Some(value) => value.as_f64().map(Some).ok_or_else(|| type_error(&format!("{what}.{key} must be a number"))),
+        Some(value) => {
+            value.as_f64().map(Some).ok_or_else(|| type_error(&format!("{what}.{key} must be a number")))
+        }
     }
 }
 
@@ -111,8 +115,9 @@ pub(crate) fn integer_field(options: Option<&Object>, key: &str, what: &str) -> 
 pub(crate) fn bool_field(options: Option<&Object>, key: &str, what: &str) -> Result<Option<bool>, JsValue> {
     match field(options, key)? {
         None => Ok(None),
-        Some(value) => {
-            value.as_bool().map(Some).ok_or_else(|| type_error(&format!("{what}.{key} must be true or false")))
-        }
+        Some(value) => value
+            .as_bool()
+            .map(Some)
+            .ok_or_else(|| type_error(&format!("{what}.{key} must be true or false"))),
     }
 }

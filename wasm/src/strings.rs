@@ -43,7 +43,13 @@ export function vitals_log_args(target, message, ptr, tcap, mcap) {
 "#)]
 extern "C" {
     fn vitals_bind_memory(memory: JsValue);
-    fn vitals_log_args(target: &JsValue, message: &JsValue, ptr: u32, target_cap: u32, message_cap: u32) -> i32;
+    fn vitals_log_args(
+        target: &JsValue,
+        message: &JsValue,
+        ptr: u32,
+        target_cap: u32,
+        message_cap: u32,
+    ) -> i32;
 }
 
 thread_local! {
@@ -90,7 +96,8 @@ impl LogArgs {
         let message_cap = buf.len().saturating_sub(Self::TIME + target_cap);
         // The pointer goes to JavaScript as a plain offset into linear
         // memory, as wasm-bindgen's own string passing does.
-        let packed = vitals_log_args(target, message, buf.as_mut_ptr() as u32, target_cap as u32, message_cap as u32);
+        let packed =
+            vitals_log_args(target, message, buf.as_mut_ptr() as u32, target_cap as u32, message_cap as u32);
         match packed {
             -1 => return Err(NotAString::Target),
             -2 => return Err(NotAString::Message),

@@ -6,9 +6,9 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Object, Uint8Array};
 use vitals_core::{
-    Clock, Cursor, Direction, EntryKind, Event, Level, LevelFilter, MetricId, MetricKind, MetricNames, Policy,
-    Registry, RegistryError, Ring, Rule, RuleError, Rules, Series, TargetFilters, CATALOG, MAX_MESSAGE_LEN,
-    MAX_TARGET_LEN,
+    Clock, Cursor, Direction, EntryKind, Event, Level, LevelFilter, MetricId, MetricKind, MetricNames,
+    Policy, Registry, RegistryError, Ring, Rule, RuleError, Rules, Series, TargetFilters, CATALOG,
+    MAX_MESSAGE_LEN, MAX_TARGET_LEN,
 };
 use vitals_web::{console, BrowserMetrics, BrowserSampler, DateClock};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -16,8 +16,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::args::{self, range_error, type_error};
 use crate::crossing;
-use crate::strings::{self, LogArgs, NotAString};
 use crate::objects;
+use crate::strings::{self, LogArgs, NotAString};
 use crate::timer::Interval;
 use crate::transfer;
 
@@ -79,7 +79,8 @@ impl State {
         let stats = self.ring.stats();
         readings.push((MetricId::RING_USED.series(), stats.used_bytes as f64));
         readings.push((MetricId::RING_DROPPED.series(), stats.lost_total() as f64));
-        let stored = readings.iter().filter(|(series, value)| self.record(now, *series, *value).is_some()).count();
+        let stored =
+            readings.iter().filter(|(series, value)| self.record(now, *series, *value).is_some()).count();
         self.readings = readings;
         stored
     }
@@ -128,10 +129,13 @@ impl Vitals {
     fn push_log(&self, level: Level, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
         let mut state = self.state()?;
         let State { scratch, filters, ring, console, clock, .. } = &mut *state;
-        let args = LogArgs::read(target, message, &mut scratch[..], MAX_TARGET_LEN).map_err(|which| match which {
-            NotAString::Target => type_error("target must be a string"),
-            NotAString::Message => type_error("message must be a string"),
-        })?;
+        let args =
+            LogArgs::read(target, message, &mut scratch[..], MAX_TARGET_LEN).map_err(
+                |which| match which {
+                    NotAString::Target => type_error("target must be a string"),
+                    NotAString::Message => type_error("message must be a string"),
+                },
+            )?;
         let target_start = LogArgs::TIME;
         let message_start = target_start + MAX_TARGET_LEN;
         let target = scratch.get(target_start..target_start + args.target_len).unwrap_or_default();
@@ -158,7 +162,9 @@ impl Vitals {
     /// and mirroring them to the console when `console` is true or a level
     /// (default true).
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "VitalsOptions")] options: JsValue) -> Result<Vitals, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "VitalsOptions")] options: JsValue,
+    ) -> Result<Vitals, JsValue> {
         let options = args::options(&options, "options")?;
         let options = options.as_ref();
         let capacity = args::integer_field(options, "capacityBytes", "options")?.unwrap_or(DEFAULT_CAPACITY);
@@ -321,7 +327,10 @@ impl Vitals {
     /// numbers from `since`, log entries at or above `level` (other kinds
     /// pass), of one `type` when given, at most `limit` of them.
     #[wasm_bindgen(unchecked_return_type = "VitalsEntry[]")]
-    pub fn entries(&self, #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: JsValue) -> Result<Array, JsValue> {
+    pub fn entries(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: JsValue,
+    ) -> Result<Array, JsValue> {
         let query = args::options(&query, "query")?;
         let query = query.as_ref();
         let since = args::integer_field(query, "since", "query")?.unwrap_or(0);
@@ -433,7 +442,10 @@ impl Vitals {
     /// them) `for` samples in a row, and back to normal past the threshold
     /// by `hysteresis`.
     #[wasm_bindgen(js_name = addRule)]
-    pub fn add_rule(&self, #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: JsValue) -> Result<(), JsValue> {
+    pub fn add_rule(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: JsValue,
+    ) -> Result<(), JsValue> {
         let options = args::options(&rule, "rule")?.ok_or_else(|| type_error("rule must be an object"))?;
         let options = Some(&options);
         let name = match args::field(options, "metric")? {
@@ -441,7 +453,8 @@ impl Vitals {
             None => return Err(type_error("rule.metric must be a metric name")),
         };
         let instance = args::integer_field(options, "instance", "rule")?.unwrap_or(0);
-        let instance = u16::try_from(instance).map_err(|_| range_error("rule.instance must be at most 65535"))?;
+        let instance =
+            u16::try_from(instance).map_err(|_| range_error("rule.instance must be at most 65535"))?;
         let thresholds = [
             args::number_field(options, "warn", "rule")?,
             args::number_field(options, "error", "rule")?,
@@ -472,9 +485,9 @@ impl Vitals {
         };
         state.rules.add(rule).map_err(|e| match e {
             RuleError::Full => range_error("rule table is full (32 rules)"),
-            RuleError::Unordered => range_error(
-                "rule thresholds must be ordered warn <= error <= critical (>= with below: true)",
-            ),
+            RuleError::Unordered => {
+                range_error("rule thresholds must be ordered warn <= error <= critical (>= with below: true)")
+            }
             _ => range_error("rule thresholds must be finite numbers and hysteresis finite and >= 0"),
         })
     }

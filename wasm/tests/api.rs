@@ -165,7 +165,8 @@ fn sample_stores_browser_metrics_and_never_throws() {
     let vitals = quiet();
     let stored = vitals.sample().unwrap();
     assert!(stored >= 6, "{stored}");
-    let names: Vec<String> = entries(&vitals, "{ type: 'metric' }").iter().filter_map(|e| text(e, "metric")).collect();
+    let names: Vec<String> =
+        entries(&vitals, "{ type: 'metric' }").iter().filter_map(|e| text(e, "metric")).collect();
     for name in ["browser.js_heap_used", "browser.cpu_cores", "browser.uptime", "ring.used", "ring.dropped"] {
         assert!(names.iter().any(|n| n == name), "{name} missing from {names:?}");
     }
@@ -175,7 +176,8 @@ fn sample_stores_browser_metrics_and_never_throws() {
     let without = fresh.sample();
     js("Object.defineProperty(Performance.prototype, 'memory', globalThis.__mem)");
     assert!(without.unwrap() >= 3);
-    let names: Vec<String> = entries(&fresh, "{ type: 'metric' }").iter().filter_map(|e| text(e, "metric")).collect();
+    let names: Vec<String> =
+        entries(&fresh, "{ type: 'metric' }").iter().filter_map(|e| text(e, "metric")).collect();
     assert!(!names.iter().any(|n| n == "browser.js_heap_used"), "{names:?}");
 }
 
@@ -188,11 +190,16 @@ async fn start_samples_on_a_timer_until_stop() {
     vitals.stop();
     assert!(!vitals.running());
     let uptimes = |v: &Vitals| {
-        entries(v, "{ type: 'metric' }").iter().filter(|e| text(e, "metric").as_deref() == Some("browser.uptime")).count()
+        entries(v, "{ type: 'metric' }")
+            .iter()
+            .filter(|e| text(e, "metric").as_deref() == Some("browser.uptime"))
+            .count()
     };
     let seen = uptimes(&vitals);
     assert!(seen >= 4, "{seen} samples in 400 ms at 50 ms");
-    assert!(entries(&vitals, "{ type: 'metric' }").iter().any(|e| text(e, "metric").as_deref() == Some("browser.fps")));
+    assert!(entries(&vitals, "{ type: 'metric' }")
+        .iter()
+        .any(|e| text(e, "metric").as_deref() == Some("browser.fps")));
     sleep(150).await;
     assert_eq!(uptimes(&vitals), seen, "no samples after stop");
 }
@@ -208,7 +215,14 @@ fn bad_arguments_throw_type_and_range_errors() {
         let error = result.err().expect("refused");
         assert!(is_type_error(&error), "{}", message(&error));
     }
-    for options in ["{ capacityBytes: 10 }", "{ capacityBytes: 1.5e3 + 0.5 }", "{ capacityBytes: 1e12 }", "{ level: 'loud' }", "{ level: 9 }", "{ console: 'sometimes' }"] {
+    for options in [
+        "{ capacityBytes: 10 }",
+        "{ capacityBytes: 1.5e3 + 0.5 }",
+        "{ capacityBytes: 1e12 }",
+        "{ level: 'loud' }",
+        "{ level: 9 }",
+        "{ console: 'sometimes' }",
+    ] {
         let error = Vitals::new(js(options)).err().expect(options);
         assert!(is_range_error(&error), "{options}: {}", message(&error));
         assert!(!message(&error).is_empty());
@@ -270,7 +284,8 @@ fn bad_arguments_throw_type_and_range_errors() {
         assert!(is_type_error(&error), "type case {i}: {}", message(&error));
     }
     // A getter that throws on the options object: that error, not a trap.
-    let error = Vitals::new(js("{ get capacityBytes() { throw new SyntaxError('from a getter'); } }")).err().unwrap();
+    let error =
+        Vitals::new(js("{ get capacityBytes() { throw new SyntaxError('from a getter'); } }")).err().unwrap();
     assert!(error.is_instance_of::<js_sys::SyntaxError>());
     // Still usable after all that.
     vitals.set_level("info".into()).unwrap();
@@ -299,7 +314,16 @@ fn export_then_import_round_trips() {
     // Everything but the anchor event comes across.
     assert_eq!(num(&report, "imported") as usize, original.len() - 1);
     let imported = &entries(&b, "undefined")[before..];
-    let pick = |e: &JsValue| (text(e, "type"), text(e, "level"), text(e, "message"), text(e, "metric"), get(e, "value").as_f64(), text(e, "time"));
+    let pick = |e: &JsValue| {
+        (
+            text(e, "type"),
+            text(e, "level"),
+            text(e, "message"),
+            text(e, "metric"),
+            get(e, "value").as_f64(),
+            text(e, "time"),
+        )
+    };
     let want: Vec<_> = original[1..].iter().map(pick).collect();
     let got: Vec<_> = imported.iter().map(pick).collect();
     assert_eq!(got, want, "same entries, same wall-clock times");
@@ -337,7 +361,9 @@ fn damaged_dumps_report_skips_and_gaps() {
     let report = vitals.import_binary(Uint8Array::from(whole.as_slice()).into()).unwrap();
     assert_eq!(num(&report, "imported"), 19.0);
     assert_eq!(get(&report, "anchored"), JsValue::FALSE);
-    let boot = entries(&vitals, "{ type: 'event' }").into_iter().find(|e| text(e, "event").as_deref() == Some("boot"));
+    let boot = entries(&vitals, "{ type: 'event' }")
+        .into_iter()
+        .find(|e| text(e, "event").as_deref() == Some("boot"));
     assert_eq!(text(&boot.unwrap(), "reason").as_deref(), Some("watchdog"));
 
     // Drop the second frame (a gap) and flip a byte in the third (a CRC error).

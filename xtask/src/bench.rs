@@ -68,7 +68,7 @@ pub(crate) fn run() -> Summary {
     let footprint_out: PathBuf = results.join("footprint.md");
 
     println!("raw results go to {}", results.display());
-    steps::run_all(vec![
+    let mut plan = vec![
         Step::new("cargo bench (core)").call(make_dir).call(move || rust.run_tee(&rust_out)),
         Step::new("cargo bench (desktop)").call(move || desktop.run_tee(&desktop_out)),
         Step::new("seed python baseline")
@@ -81,5 +81,7 @@ pub(crate) fn run() -> Summary {
             .call(|| python::ensure_module("psutil", "psutil"))
             .run(build_vitals)
             .call(move || footprint::run(&vitals_bin, &footprint_out)),
-    ])
+    ];
+    plan.extend(crate::web::bench_steps());
+    steps::run_all(plan)
 }

@@ -22,6 +22,10 @@ Commands:
         seed_python_bench.py, if present), and a one-minute footprint run
         of `vitals monitor` beside prometheus-node-exporter and the seed's
         Python loop; raw output in target/bench-results/.
+  web
+        Build the page (vitals-wasm, min-size, wasm-bindgen --target web,
+        wasm-opt -Oz) into wasm/www/pkg and serve wasm/www on
+        http://127.0.0.1:$XTASK_WEB_PORT/ (default 8080).
   help
         This text.
 
@@ -37,6 +41,8 @@ pub(crate) enum Action {
     Test(TestOptions),
     /// `cargo xtask bench`.
     Bench,
+    /// `cargo xtask web`.
+    Web,
     /// `cargo xtask help` (or no command).
     Help,
 }
@@ -67,8 +73,14 @@ where
             None => Ok(Action::Bench),
             Some(other) => Err(unknown_option("bench", other)),
         },
+        "web" => match rest.first() {
+            None => Ok(Action::Web),
+            Some(o) => Err(unknown_option("web", o)),
+        },
         "help" | "--help" | "-h" => Ok(Action::Help),
-        other => Err(Error::new(format!("unknown command `{other}`; the commands are test, bench and help"))),
+        other => {
+            Err(Error::new(format!("unknown command `{other}`; the commands are test, bench, web and help")))
+        }
     }
 }
 

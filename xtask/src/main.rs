@@ -12,6 +12,7 @@ mod process_tree;
 mod setup;
 mod steps;
 mod suite;
+mod web;
 mod workspace;
 
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
     let summary = match action {
         Action::Test(options) => suite::run(options),
         Action::Bench => bench::run(),
+        Action::Web => web::serve(),
         Action::Help => {
             print!("{}", cli::HELP);
             return ExitCode::SUCCESS;

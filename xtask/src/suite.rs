@@ -166,6 +166,7 @@ fn plan(options: TestOptions) -> Vec<Step> {
                 .skip_if(quick),
         );
     }
+    plan.extend(crate::web::test_steps().into_iter().map(|step| step.skip_if(quick)));
     plan.push(
         Step::new("miri")
             .run(
@@ -225,7 +226,8 @@ mod tests {
     #[test]
     fn the_full_suite_has_one_step_per_job() {
         // setup, fmt, 2 clippy, 3 test, one per no_std target, one per link check, miri
-        let expected = 1 + 1 + 2 + 3 + NO_STD_TARGETS.len() + LINK_CHECK_TARGETS.len() + 1;
+        let web = crate::web::test_steps().len();
+        let expected = 1 + 1 + 2 + 3 + NO_STD_TARGETS.len() + LINK_CHECK_TARGETS.len() + web + 1;
         assert_eq!(plan(TestOptions::default()).len(), expected);
     }
 }

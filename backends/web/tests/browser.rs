@@ -35,7 +35,9 @@ async fn sleep(ms: i32) {
 fn readings(sampler: &mut BrowserSampler, registry: &Registry<32, 8>) -> HashMap<String, (Series, f64)> {
     let mut out = Vec::new();
     sampler.read(&mut out);
-    out.into_iter().map(|(series, value)| (registry.describe(series.metric).unwrap().name.to_owned(), (series, value))).collect()
+    out.into_iter()
+        .map(|(series, value)| (registry.describe(series.metric).unwrap().name.to_owned(), (series, value)))
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -136,7 +138,10 @@ fn sample_pushes_into_the_ring() {
     assert_eq!(ring.len(), pushed + 1);
     let unix = ring.anchor().unwrap() + now as i64;
     assert!(unix > 1_600_000_000_000_000, "anchored to Unix time: {unix}");
-    assert!(ring.iter().skip(1).all(|e| matches!(e.kind, EntryKind::Metric(s) if s.series.metric.is_custom())));
+    assert!(ring
+        .iter()
+        .skip(1)
+        .all(|e| matches!(e.kind, EntryKind::Metric(s) if s.series.metric.is_custom())));
 }
 
 #[wasm_bindgen_test]
@@ -145,7 +150,11 @@ fn register_refuses_a_small_registry() {
     assert!(BrowserMetrics::register(&mut small).is_err());
     let mut registry: Registry<32, 8> = Registry::new();
     let first = BrowserMetrics::register(&mut registry).unwrap();
-    assert_eq!(BrowserMetrics::register(&mut registry).unwrap(), first, "registering again finds the same ids");
+    assert_eq!(
+        BrowserMetrics::register(&mut registry).unwrap(),
+        first,
+        "registering again finds the same ids"
+    );
     assert_eq!(registry.custom_len(), BROWSER_METRICS.len());
 }
 
@@ -229,7 +238,10 @@ fn log_facade_goes_to_the_ring_and_mirrors_to_the_console() {
             })
             .collect()
     });
-    assert_eq!(logs, [(Level::Debug, "retrying in 250 ms".to_owned()), (Level::Warn, "link down".to_owned())]);
+    assert_eq!(
+        logs,
+        [(Level::Debug, "retrying in 250 ms".to_owned()), (Level::Warn, "link down".to_owned())]
+    );
     let stamped = LOG_RING.with(|ring| ring.iter().last().unwrap().timestamp_us);
     assert!(stamped > 0 && stamped <= PerformanceClock.now_us(), "page-time stamps");
     LOGGER.set_console_level(LevelFilter::Off);

@@ -31,7 +31,12 @@ pub const BROWSER_METRICS: [BrowserMetric; 14] = [
     metric("browser.net_rtt", Unit::Milliseconds, MetricKind::Gauge, "navigator.connection.rtt"),
     metric("browser.fps", Unit::Hertz, MetricKind::Gauge, "requestAnimationFrame deltas"),
     metric("browser.long_tasks", Unit::None, MetricKind::Counter, "PerformanceObserver 'longtask' entries"),
-    metric("browser.long_task_time", Unit::Milliseconds, MetricKind::Counter, "PerformanceObserver 'longtask' durations"),
+    metric(
+        "browser.long_task_time",
+        Unit::Milliseconds,
+        MetricKind::Counter,
+        "PerformanceObserver 'longtask' durations",
+    ),
     metric("browser.storage_used", Unit::Bytes, MetricKind::Gauge, "navigator.storage.estimate().usage"),
     metric("browser.storage_quota", Unit::Bytes, MetricKind::Gauge, "navigator.storage.estimate().quota"),
     metric("browser.uptime", Unit::Seconds, MetricKind::Gauge, "performance.now()"),

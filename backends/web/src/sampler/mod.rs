@@ -129,7 +129,13 @@ impl BrowserSampler {
             }
             storage.refresh();
         }
-        put(m.uptime, performance.as_ref().and_then(|p| js::call(p, "now", &js_sys::Array::new())?.as_f64()).map(|ms| ms / 1000.0));
+        put(
+            m.uptime,
+            performance
+                .as_ref()
+                .and_then(|p| js::call(p, "now", &js_sys::Array::new())?.as_f64())
+                .map(|ms| ms / 1000.0),
+        );
         if let Some(reading) = net_type.as_deref().and_then(|t| m.net_type_series(t)) {
             out.push(reading);
         }
@@ -140,6 +146,9 @@ impl BrowserSampler {
     pub fn sample<B: AsRef<[u8]> + AsMut<[u8]>>(&mut self, ring: &mut Ring<B>, timestamp_us: u64) -> usize {
         let mut readings = Vec::with_capacity(BROWSER_METRICS.len());
         self.read(&mut readings);
-        readings.iter().filter(|(series, value)| ring.push_metric(timestamp_us, *series, *value).is_ok()).count()
+        readings
+            .iter()
+            .filter(|(series, value)| ring.push_metric(timestamp_us, *series, *value).is_ok())
+            .count()
     }
 }
