@@ -157,6 +157,24 @@ fn write_log(log: &LogRecord<'_>, delta: u64, out: &mut [u8]) {
     message[..log.message.len()].copy_from_slice(log.message);
 }
 
+/// Largest metric record: len, tag, 10-byte delta, 3-byte id and instance, f64.
+pub(crate) const MAX_METRIC_RECORD: usize = 1 + 1 + 10 + 3 + 3 + 8;
+
+/// Encodes a whole metric record into `out` in one pass (the value's
+/// encoding is chosen once) and returns its size. The body is always
+/// shorter than 128 bytes, so `len` is one byte.
+#[inline(always)]
+pub(crate) fn encode_metric(sample: &Sample, delta: u64, out: &mut [u8; MAX_METRIC_RECORD]) -> usize {
+    write_metric(sample, delta, &mut out[1..]);
+    let value = classify(sample.value);
+    let instance =
+        if sample.series.instance == 0 { 0 } else { varint::len(u64::from(sample.series.instance)) };
+    let body =
+        1 + varint::len(delta) + varint::len(u64::from(sample.series.metric.0)) + instance + value.len();
+    out[0] = body as u8;
+    body + 1
+}
+
 #[inline(always)]
 fn write_metric(sample: &Sample, delta: u64, out: &mut [u8]) {
     let value = classify(sample.value);

@@ -43,7 +43,8 @@ pub use stats::RingStats;
 use core::fmt;
 
 use crate::entry::{
-    self, Entry, EntryKind, Event, LogRecord, Sample, CLASSES, CLASS_EVENT, MAX_MESSAGE_LEN, MAX_TARGET_LEN,
+    self, Entry, EntryKind, Event, LogRecord, Sample, CLASSES, CLASS_EVENT, CLASS_METRIC, MAX_MESSAGE_LEN,
+    MAX_TARGET_LEN,
 };
 use crate::level::Level;
 use crate::metric::Series;
@@ -351,7 +352,20 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// [`PushError`] when the entry could not be stored; it is counted.
     #[inline]
     pub fn push_metric(&mut self, timestamp_us: u64, series: Series, value: f64) -> Result<u64, PushError> {
-        self.push(timestamp_us, &EntryKind::Metric(Sample { series, value }))
+        if self.pending_dropped != 0 {
+            self.write_dropped_event(timestamp_us);
+        }
+        // The hottest path: encode on the stack in one pass, then one copy.
+        let delta = varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64);
+        let mut record = [0u8; record::MAX_METRIC_RECORD];
+        let size = record::encode_metric(&Sample { series, value }, delta, &mut record);
+        match self.reserve(size) {
+            Ok(offset) => {
+                self.buf.as_mut()[offset..offset + size].copy_from_slice(&record[..size]);
+                Ok(self.commit(timestamp_us, CLASS_METRIC))
+            }
+            Err(error) => Err(self.refuse(CLASS_METRIC, error)),
+        }
     }
 
     /// Appends an event and returns its sequence number.
@@ -380,13 +394,27 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
                 }
                 Ok(seq)
             }
-            Err(error) => {
-                let class = kind.class();
-                self.dropped[class] = self.dropped[class].wrapping_add(1);
-                self.pending_dropped += 1;
-                Err(error)
-            }
+            Err(error) => Err(self.refuse(kind.class(), error)),
         }
+    }
+
+    /// Counts a refused entry; a `Dropped` event reports it later.
+    #[cold]
+    fn refuse(&mut self, class: usize, error: PushError) -> PushError {
+        self.dropped[class] = self.dropped[class].wrapping_add(1);
+        self.pending_dropped += 1;
+        error
+    }
+
+    /// Books a stored record: its timestamp, sequence number and counters.
+    #[inline(always)]
+    fn commit(&mut self, timestamp_us: u64, class: usize) -> u64 {
+        self.last_ts = timestamp_us;
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.len += 1;
+        self.written[class] = self.written[class].wrapping_add(1);
+        seq
     }
 
     /// Writes the `Dropped` event for entries refused so far, if it fits.
@@ -409,13 +437,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let size = record::record_len(body);
         let offset = self.reserve(size)?;
         record::write(kind, delta, body, &mut self.buf.as_mut()[offset..offset + size]);
-        self.last_ts = timestamp_us;
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.len += 1;
-        let class = kind.class();
-        self.written[class] = self.written[class].wrapping_add(1);
-        Ok(seq)
+        Ok(self.commit(timestamp_us, kind.class()))
     }
 
     /// Makes room for `size` contiguous bytes and returns their offset.
