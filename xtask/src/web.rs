@@ -3,7 +3,9 @@
 //!
 //! - [`test_steps`]: install Chromium, ChromeDriver, `wasm-opt` and the
 //!   `wasm-bindgen` CLI at the version in `Cargo.lock`, then clippy for
-//!   wasm32 and the `wasm-bindgen-test` suites in headless Chromium.
+//!   wasm32, the `wasm-bindgen-test` suites in headless Chromium, the page
+//!   build, and the page end to end (`wasm/tests/e2e.rs`, `#[ignore]`d in
+//!   plain `cargo test` since it needs the built page).
 //! - [`serve`]: `cargo xtask web`: build the page into `wasm/www/pkg` and
 //!   serve `wasm/www` on `127.0.0.1:$XTASK_WEB_PORT` (default 8080).
 //! - [`bench_steps`]: the `_bg.wasm` size (after `wasm-opt -Oz`, and
@@ -77,6 +79,17 @@ pub(crate) fn test_steps() -> Vec<Step> {
         Step::new("clippy (wasm32: vitals-web, vitals-wasm)").run(clippy.args(["--", "-D", "warnings"])),
         Step::new("test (headless Chromium: vitals-web, vitals-wasm)").run(tests),
         Step::new("build (web page, min-size)").call(build_page),
+        // After the page is built: `wasm/tests/e2e.rs` serves it, drives
+        // Chromium through ChromeDriver and decodes the export with `vitals`.
+        Step::new("test (end to end: dashboard in headless Chromium)").run(Cmd::cargo().args([
+            "test",
+            "-p",
+            MODULE_CRATE,
+            "--test",
+            "e2e",
+            "--",
+            "--include-ignored",
+        ])),
     ]
 }
 
