@@ -83,5 +83,12 @@ pub(crate) fn run() -> Summary {
             .call(move || footprint::run(&vitals_bin, &footprint_out)),
     ];
     plan.extend(crate::web::bench_steps());
+    let firmware_out: PathBuf = results.join("firmware-footprint.md");
+    plan.push(Step::new("footprint: firmware flash/RAM and wire bytes").call(move || {
+        let table = crate::firmware::footprint()?;
+        print!("{table}");
+        std::fs::write(&firmware_out, table)
+            .map_err(|e| crate::error::Error::new(format!("{}: {e}", firmware_out.display())))
+    }));
     steps::run_all(plan)
 }

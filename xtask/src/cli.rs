@@ -8,7 +8,7 @@ pub(crate) const HELP: &str = "\
 cargo xtask <command> [options]
 
 Commands:
-  test [--skip-miri] [--quick]
+  test [--skip-miri] [--quick] [--bless]
         Install what the suite needs (rustup targets, nightly with miri and
         rust-src, Debian's prometheus for the scrape tests), then run it,
         stopping at the first failing step:
@@ -16,6 +16,9 @@ Commands:
         check, and Miri. Ends with a table and `xtask: N passed, N failed`.
           --skip-miri  leave out Miri (and the nightly install)
           --quick      host steps only: fmt, clippy, tests
+          --bless      rewrite the firmware QEMU test's expected-output
+                       snapshots (tests/tests/snapshots/) instead of
+                       comparing with them (same as VITALS_BLESS=1)
   bench
         cargo bench for vitals-core (features std,log,critical-section)
         and vitals-desktop, the seed's Python baseline (../shared/anchors/
@@ -64,6 +67,7 @@ where
                 match arg.as_str() {
                     "--skip-miri" => options.skip_miri = true,
                     "--quick" => options.quick = true,
+                    "--bless" => options.bless = true,
                     other => return Err(unknown_option("test", other)),
                 }
             }
@@ -99,7 +103,7 @@ mod tests {
 
     #[test]
     fn test_takes_its_two_flags_in_any_order() {
-        let both = TestOptions { skip_miri: true, quick: true };
+        let both = TestOptions { skip_miri: true, quick: true, bless: false };
         assert_eq!(parse_words("test --quick --skip-miri").unwrap(), Action::Test(both));
         assert_eq!(parse_words("test").unwrap(), Action::Test(TestOptions::default()));
     }

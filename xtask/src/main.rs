@@ -7,6 +7,7 @@ mod bench;
 mod cli;
 mod command;
 mod error;
+mod firmware;
 mod footprint;
 mod process_tree;
 mod setup;

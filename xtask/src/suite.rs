@@ -78,6 +78,8 @@ pub(crate) struct TestOptions {
     pub(crate) skip_miri: bool,
     /// `--quick`: host steps only (format, lints, tests); no cross builds, no Miri.
     pub(crate) quick: bool,
+    /// `--bless`: rewrite the firmware QEMU test's snapshots instead of comparing.
+    pub(crate) bless: bool,
 }
 
 /// Runs the suite and returns what happened to each step.
@@ -167,6 +169,7 @@ fn plan(options: TestOptions) -> Vec<Step> {
         );
     }
     plan.extend(crate::web::test_steps().into_iter().map(|step| step.skip_if(quick)));
+    plan.extend(crate::firmware::test_steps(options.bless).into_iter().map(|step| step.skip_if(quick)));
     plan.push(
         Step::new("miri")
             .run(
@@ -227,7 +230,8 @@ mod tests {
     fn the_full_suite_has_one_step_per_job() {
         // setup, fmt, 2 clippy, 3 test, one per no_std target, one per link check, miri
         let web = crate::web::test_steps().len();
-        let expected = 1 + 1 + 2 + 3 + NO_STD_TARGETS.len() + LINK_CHECK_TARGETS.len() + web + 1;
+        let firmware = crate::firmware::test_steps(false).len();
+        let expected = 1 + 1 + 2 + 3 + NO_STD_TARGETS.len() + LINK_CHECK_TARGETS.len() + web + firmware + 1;
         assert_eq!(plan(TestOptions::default()).len(), expected);
     }
 }

@@ -296,6 +296,15 @@ unsafe fn clear_stale_borrow<const N: usize>(shared: &mut SharedRing<[u8; N]>) -
     shared.try_with(|_| ()).is_some()
 }
 
+/// Not what zeros meant when this was written: builds the ring the ordinary
+/// way. Kept out of line so its `N`-byte temporary never enlarges the
+/// caller's stack frame.
+#[cold]
+#[inline(never)]
+fn rebuild<const N: usize>(shared: &mut SharedRing<[u8; N]>) {
+    *shared = SharedRing::new([0; N], Policy::OverwriteOldest);
+}
+
 /// Makes `shared` an empty overwrite-oldest ring, in place.
 ///
 /// # Safety
@@ -314,9 +323,7 @@ unsafe fn reset_empty<const N: usize>(shared: &mut SharedRing<[u8; N]>) {
         })
         .unwrap_or(false);
     if !fresh {
-        // Not what zeros meant when this was written: build it the ordinary
-        // way (this may use `N` bytes of stack in an unoptimised build).
-        *shared = SharedRing::new([0; N], Policy::OverwriteOldest);
+        rebuild(shared);
     }
 }
 

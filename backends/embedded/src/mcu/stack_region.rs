@@ -89,7 +89,10 @@ impl StackRegion {
     /// while the stack is shallow, and again whenever the mark should
     /// restart. Returns 0 (and paints nothing) when not called on this stack.
     ///
-    /// Runs in a critical section, about one store per word.
+    /// Runs in a critical section, about one store per word. Never inlined:
+    /// it spares the stack below its own frame, which must not be the
+    /// caller's (inlined into a large `main`, it would paint over live locals).
+    #[inline(never)]
     pub fn paint(&self) -> usize {
         critical_section::with(|_| {
             let marker = 0u8;
