@@ -151,15 +151,15 @@ pub(crate) fn run(vitals: &Path, out: &Path) -> Result<()> {
     std::thread::sleep(WARMUP);
     let start_ticks: Vec<u64> = pids.iter().map(|&p| cpu_ticks(p).unwrap_or(0)).collect();
     let started = Instant::now();
-    let mut scrape_failures = 0;
+    let mut scrape_failures = [0u32; 2];
     let mut peaks = vec![0u64; pids.len()];
     let mut end_ticks = start_ticks.clone();
     // Stop a second early so `vitals monitor` (which stops itself at the minute) is still alive to read.
     while started.elapsed() + Duration::from_secs(1) < RUN {
         std::thread::sleep(Duration::from_secs(1));
-        for port in [vitals_port, node_port] {
+        for (i, port) in [vitals_port, node_port].into_iter().enumerate() {
             if scrape(port, "/metrics").is_none() {
-                scrape_failures += 1;
+                scrape_failures[i] += 1;
             }
         }
         for (i, &pid) in pids.iter().enumerate() {
@@ -198,7 +198,11 @@ pub(crate) fn run(vitals: &Path, out: &Path) -> Result<()> {
 
     let mut table = String::new();
     let _ =
-        writeln!(table, "| process ({secs} s, 1 s interval, scraped 1/s) | CPU, % of one core | peak RSS |");
+        writeln!(
+            table,
+            "| process (1 s interval; exporters scraped 1/s) | CPU over {secs} s after a {} s warm-up, % of one core | peak RSS |",
+            WARMUP.as_secs()
+        );
     let _ = writeln!(table, "|---|---|---|");
     for u in &usage {
         let _ = writeln!(
@@ -214,8 +218,10 @@ pub(crate) fn run(vitals: &Path, out: &Path) -> Result<()> {
         |d: Option<Duration>| d.map_or("failed".to_owned(), |d| format!("{:.3} ms", d.as_secs_f64() * 1e3));
     let _ = writeln!(table, "| vitals monitor --serve | {} |", fmt(vitals_scrape));
     let _ = writeln!(table, "| prometheus-node-exporter | {} |", fmt(node_scrape));
-    if scrape_failures > 0 {
-        let _ = writeln!(table, "\n{scrape_failures} scrapes failed during the minute.");
+    for (name, failures) in [("vitals monitor", scrape_failures[0]), ("node_exporter", scrape_failures[1])] {
+        if failures > 0 {
+            let _ = writeln!(table, "\n{failures} scrapes of {name} failed during the minute.");
+        }
     }
     print!("{table}");
     std::fs::write(out, table).map_err(|e| Error::new(format!("{}: {e}", out.display())))
