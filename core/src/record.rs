@@ -239,7 +239,8 @@ pub(crate) fn header(input: &[u8]) -> Result<Option<Header>, RecordError> {
     if body == 0 {
         return Ok(None);
     }
-    let size = prefix + usize::try_from(body).map_err(|_| RecordError::BadField)?;
+    let size =
+        usize::try_from(body).ok().and_then(|body| prefix.checked_add(body)).ok_or(RecordError::BadField)?;
     let bytes = input.get(prefix..size).ok_or(RecordError::Truncated)?;
     let (&tag, rest) = bytes.split_first().ok_or(RecordError::Truncated)?;
     let (delta, n) = varint::read(rest).ok_or(RecordError::Truncated)?;

@@ -169,3 +169,36 @@ fn damaged_storage_is_detected_and_never_panics() {
         ring.drain(|_| {});
     }
 }
+
+#[test]
+fn pushed_dropped_event_keeps_sequence_numbers_consistent() {
+    let mut ring = Ring::new(vec![0u8; 256], Policy::OverwriteOldest);
+    let mut cursor = vitals_core::Cursor::new();
+    ring.push_log(0, Level::Info, b"t", b"a").unwrap();
+    let event_seq = ring.push_event(1, Event::Dropped { count: 1000 }).unwrap();
+    let b = ring.push_log(2, Level::Info, b"t", b"b").unwrap();
+    assert_eq!((event_seq, b), (1001, 1002));
+    let seqs: Vec<u64> = ring.read(&mut cursor).map(|e| e.seq).collect();
+    assert_eq!(seqs, [0, 1001, 1002]);
+    assert_eq!(ring.validate(), Ok(()));
+    let c = ring.push_log(3, Level::Info, b"t", b"c").unwrap();
+    assert_eq!(ring.read(&mut cursor).map(|e| e.seq).collect::<Vec<_>>(), [c]);
+    // Huge counts saturate instead of overflowing.
+    let _ = ring.push_event(4, Event::Dropped { count: u64::MAX });
+    for i in 0..100 {
+        let _ = ring.push_log(5 + i, Level::Info, b"t", b"wrap the ring");
+    }
+    let _ = ring.iter().count();
+}
+
+#[test]
+fn cursor_from_the_future_waits_for_its_number() {
+    let mut ring = Ring::new(vec![0u8; 256], Policy::OverwriteOldest);
+    let mut cursor = vitals_core::Cursor::since(5);
+    assert_eq!(ring.read(&mut cursor).count(), 0);
+    for i in 0..8u64 {
+        ring.push_log(i, Level::Info, b"t", b"x").unwrap();
+    }
+    let seqs: Vec<u64> = ring.read(&mut cursor).map(|e| e.seq).collect();
+    assert_eq!(seqs, [5, 6, 7]);
+}

@@ -110,6 +110,7 @@ pub struct Reader<'a> {
     iter: Iter<'a>,
     cursor: &'a mut Cursor,
     lost: u64,
+    hold: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -138,7 +139,11 @@ impl<'a> Reader<'a> {
                 }
             }
         };
-        Reader { iter, cursor, lost }
+        // A cursor beyond everything written (a `since` from the future)
+        // stays where it is: placing it at the end now would make it read
+        // entries below its number once the ring catches up.
+        let hold = cursor.seq > ring.next_seq();
+        Reader { iter, cursor, lost, hold }
     }
 
     /// Entries the reader missed because they were overwritten (or dropped)
@@ -172,6 +177,9 @@ impl<'a> Reader<'a> {
     }
 
     fn sync_cursor(&mut self, advanced: bool) {
+        if self.hold {
+            return;
+        }
         let (pos, seq, ts) = self.iter.state();
         if advanced || seq >= self.cursor.seq {
             *self.cursor = Cursor { seq, pos, ts, placed: true };

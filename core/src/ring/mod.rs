@@ -386,6 +386,13 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         if self.pending_dropped != 0 {
             self.write_dropped_event(timestamp_us);
         }
+        // A `Dropped` event owns the sequence numbers of what it reports
+        // lost, whoever writes it (an importer replaying a stream, say).
+        let before = self.next_seq;
+        if let EntryKind::Event(Event::Dropped { count }) = kind {
+            // Capped far below overflow: `commit` counts on from here.
+            self.next_seq = self.next_seq.saturating_add(*count).min(u64::MAX >> 1);
+        }
         match self.store(timestamp_us, kind) {
             Ok(seq) => {
                 if let EntryKind::Event(Event::Anchor { unix_us }) = kind {
@@ -394,7 +401,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
                 }
                 Ok(seq)
             }
-            Err(error) => Err(self.refuse(kind.class(), error)),
+            Err(error) => {
+                self.next_seq = before;
+                Err(self.refuse(kind.class(), error))
+            }
         }
     }
 
@@ -422,11 +432,12 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let count = self.pending_dropped;
         let event = EntryKind::Event(Event::Dropped { count });
         // The lost entries own the sequence numbers before the event.
-        self.next_seq += count;
+        let before = self.next_seq;
+        self.next_seq = self.next_seq.saturating_add(count);
         if self.store(timestamp_us, &event).is_ok() {
             self.pending_dropped = 0;
         } else {
-            self.next_seq -= count;
+            self.next_seq = before;
         }
     }
 
@@ -517,7 +528,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
                     self.overwritten[header.class] = self.overwritten[header.class].wrapping_add(1);
                 }
                 self.base_ts = self.base_ts.wrapping_add(header.delta as u64);
-                self.first_seq += 1 + header.seq_skip;
+                self.first_seq = self.first_seq.saturating_add(1).saturating_add(header.seq_skip);
                 self.len -= 1;
                 self.advance_read(header.size, capacity);
             }

@@ -189,7 +189,7 @@ impl Decoder {
         if let Some(expected) = self.expected_seq {
             if header.first_seq > expected {
                 let lost = header.first_seq - expected;
-                self.stats.lost_entries += lost;
+                self.stats.lost_entries = self.stats.lost_entries.saturating_add(lost);
                 f(Decoded::Gap { lost });
             }
         }
