@@ -98,11 +98,18 @@ fn accept_loop(listener: &TcpListener, hub: &'static Hub, active: &Arc<AtomicUsi
 }
 
 fn serve_one(stream: &mut TcpStream, hub: &Hub) -> io::Result<()> {
-    stream.set_read_timeout(Some(READ_TIMEOUT))?;
     stream.set_write_timeout(Some(READ_TIMEOUT))?;
+    // One deadline for the whole request head, not per read: a client
+    // trickling a byte at a time cannot hold a connection for long.
+    let deadline = std::time::Instant::now() + READ_TIMEOUT;
     let mut head = vec![0u8; MAX_HEAD_BYTES];
     let mut filled = 0;
     loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return respond(stream, 408, "text/plain", b"request took too long\n");
+        }
+        stream.set_read_timeout(Some(left))?;
         let n = match stream.read(&mut head[filled..]) {
             Ok(0) => return Ok(()),
             Ok(n) => n,
@@ -129,8 +136,7 @@ fn serve_one(stream: &mut TcpStream, hub: &Hub) -> io::Result<()> {
                 let method = request.method.unwrap_or("");
                 let path = request.path.unwrap_or("/");
                 let (status, kind, body) = route(method, path, hub);
-                let body = if method == "HEAD" { "" } else { body.as_str() };
-                return respond(stream, status, kind, body.as_bytes());
+                return respond_to(stream, method == "HEAD", status, kind, body.as_bytes());
             }
             Ok(httparse::Status::Partial) if filled == head.len() => {
                 return respond(stream, 431, "text/plain", b"request head larger than 8 KiB\n");
@@ -197,14 +203,20 @@ pub fn metrics_text(hub: &Hub) -> String {
         text,
         "# HELP vitals_ring_entries_total Entries written into the ring.\n\
          # TYPE vitals_ring_entries_total counter\nvitals_ring_entries_total {}\n\
-         # HELP vitals_ring_lost_total Entries dropped or overwritten in the ring before export.\n\
-         # TYPE vitals_ring_lost_total counter\nvitals_ring_lost_total {}\n\
+         # HELP vitals_ring_dropped_total Entries the ring refused (full in drop-newest mode, or too large).\n\
+         # TYPE vitals_ring_dropped_total counter\nvitals_ring_dropped_total {}\n\
+         # HELP vitals_ring_overwritten_total Entries evicted to make room (a flight recorder's normal work).\n\
+         # TYPE vitals_ring_overwritten_total counter\nvitals_ring_overwritten_total {}\n\
+         # HELP vitals_log_lost_total Lines that never reached a sink (overwritten before a flush, or refused by a failing sink).\n\
+         # TYPE vitals_log_lost_total counter\nvitals_log_lost_total {}\n\
          # HELP vitals_ring_used_bytes Bytes of the ring in use.\n\
          # TYPE vitals_ring_used_bytes gauge\nvitals_ring_used_bytes {}\n\
          # HELP vitals_ring_capacity_bytes Bytes of the ring.\n\
          # TYPE vitals_ring_capacity_bytes gauge\nvitals_ring_capacity_bytes {}\n",
         stats.written_total(),
-        stats.lost_total(),
+        stats.dropped_total(),
+        stats.overwritten_total(),
+        hub.lost(),
         stats.used_bytes,
         stats.capacity,
     );
@@ -215,18 +227,38 @@ fn entries_text(hub: &Hub, since: u64, limit: usize) -> String {
     let mut text = String::new();
     let mut cursor = Cursor::since(since);
     let anchor = Some(hub.anchor());
-    hub.with_names(|names| {
-        hub.ring().with(|ring| {
-            for entry in ring.read(&mut cursor).take(limit) {
+    let mut batch = vec![0u8; 64 * 1024];
+    let mut left = limit;
+    // Copy records out in short critical sections, format outside them:
+    // producers never wait for an HTTP client.
+    while left > 0 {
+        let copied = hub.ring().with(|ring| ring.copy_records(&mut cursor, &mut batch));
+        hub.with_names(|names| {
+            for entry in copied.iter(&batch).take(left) {
                 let _ = format::json(&mut text, &entry, anchor, &*names);
                 text.push('\n');
+                left -= 1;
             }
         });
-    });
+        if !copied.more {
+            break;
+        }
+    }
     text
 }
 
 fn respond(stream: &mut TcpStream, status: u16, kind: &str, body: &[u8]) -> io::Result<()> {
+    respond_to(stream, false, status, kind, body)
+}
+
+/// Writes a response; for HEAD, the headers of the full response and no body.
+fn respond_to(
+    stream: &mut TcpStream,
+    head_only: bool,
+    status: u16,
+    kind: &str,
+    body: &[u8],
+) -> io::Result<()> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
@@ -242,6 +274,8 @@ fn respond(stream: &mut TcpStream, status: u16, kind: &str, body: &[u8]) -> io::
         body.len()
     );
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    if !head_only {
+        stream.write_all(body)?;
+    }
     stream.flush()
 }

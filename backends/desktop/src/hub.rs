@@ -129,7 +129,18 @@ impl Hub {
 
     /// Runs `f` with the metric names and instance labels.
     pub fn with_names<R>(&self, f: impl FnOnce(&mut Names) -> R) -> R {
+        let _busy = Busy::enter();
         f(&mut lock(&self.names))
+    }
+
+    /// Flushes now unless this thread is already inside the hub (a `log`
+    /// call made while it holds the hub's locks or the ring's critical
+    /// section), where waiting would deadlock; then the flusher thread
+    /// writes the entries within its interval.
+    pub fn flush_if_free(&self) {
+        if !Busy::active() {
+            self.flush();
+        }
     }
 
     /// Runs `f` with the latest value of every series.
@@ -143,12 +154,22 @@ impl Hub {
     pub fn record(&self, series: Series, value: f64) -> usize {
         let now = self.now_us();
         lock(&self.latest).observe(series, value, now);
-        let mut rules = lock(&self.rules);
-        let names = lock(&self.names);
-        self.ring.with(|ring| {
-            let _ = ring.push_metric(now, series, value);
-            rules.observe(ring, now, series, value, &*names)
-        })
+        let changes = {
+            let _busy = Busy::enter();
+            let mut rules = lock(&self.rules);
+            let names = lock(&self.names);
+            self.ring
+                .try_with(|ring| {
+                    let _ = ring.push_metric(now, series, value);
+                    rules.observe(ring, now, series, value, &*names)
+                })
+                .unwrap_or(0)
+        };
+        if changes > 0 {
+            // Alerts are WARN and above: in the sinks before this returns.
+            self.flush();
+        }
+        changes
     }
 
     /// Lines lost before a sink could write them: entries overwritten in the
@@ -168,6 +189,7 @@ impl Hub {
     /// failing sink (and again when it recovers); entries a sink could not
     /// take are counted in [`Hub::lost`].
     pub fn flush(&self) {
+        let _busy = Busy::enter();
         let mut writer = lock(&self.writer);
         let writer = &mut *writer;
         let names = lock(&self.names);
@@ -175,10 +197,13 @@ impl Hub {
         let mut lost = 0;
         let mut failed_now: Vec<String> = Vec::new();
         let anchor = Some(self.anchor());
-        loop {
-            // Copy a batch of records out of the ring, so the critical
-            // section (which holds off every producer) stays short.
-            let batch = self.ring.with(|ring| ring.copy_records(&mut writer.cursor, &mut writer.batch));
+        // Copy a batch of records out of the ring, so the critical section
+        // (which holds off every producer) stays short. `try_with`: a caller
+        // inside `ring().with(..)` gets no flush here (the flusher thread
+        // does it) rather than a panic.
+        while let Some(batch) =
+            self.ring.try_with(|ring| ring.copy_records(&mut writer.cursor, &mut writer.batch))
+        {
             lost += batch.lost;
             let Writer { sinks, failing, batch: bytes, .. } = writer;
             for entry in batch.iter(bytes) {
@@ -225,6 +250,29 @@ impl Hub {
     }
 }
 
+/// Marks this thread as inside the hub while alive (see [`Hub::flush_if_free`]).
+struct Busy(bool);
+
+thread_local! {
+    static IN_HUB: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl Busy {
+    fn enter() -> Busy {
+        Busy(IN_HUB.with(|flag| flag.replace(true)))
+    }
+
+    fn active() -> bool {
+        IN_HUB.with(std::cell::Cell::get)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        IN_HUB.with(|flag| flag.set(self.0));
+    }
+}
+
 fn report(failing: &mut Vec<String>, sink: &dyn Sink, error: &io::Error, errors: &AtomicU64) {
     errors.fetch_add(1, Ordering::Relaxed);
     let name = sink.describe();
@@ -244,5 +292,20 @@ fn recovered(failing: &mut Vec<String>, sink: &dyn Sink) {
     if let Some(i) = failing.iter().position(|n| *n == name) {
         failing.swap_remove(i);
         eprintln!("vitals: writing to {name} works again");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flush_from_inside_the_hub_does_not_deadlock() {
+        let hub = Hub::new(&HubConfig { ring_bytes: 4096, ..HubConfig::default() });
+        // As a `log::warn!` made inside these would: it must return.
+        hub.with_names(|_| hub.flush_if_free());
+        hub.ring().with(|_| hub.flush());
+        hub.flush_if_free();
+        assert_eq!(hub.lost(), 0);
     }
 }

@@ -86,7 +86,7 @@ impl Log for DesktopLogger {
     fn log(&self, record: &log::Record<'_>) {
         self.inner.log(record);
         if record.level() <= log::Level::Warn && self.inner.enabled(record.metadata()) {
-            self.hub.flush();
+            self.hub.flush_if_free();
         }
     }
 

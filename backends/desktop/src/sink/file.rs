@@ -130,22 +130,27 @@ impl RotatingFile {
 
     fn rotate(&mut self) -> io::Result<()> {
         self.write_out()?;
+        // Whatever happens below, the next rotation waits for another
+        // `max_bytes` of lines: a failing rotation must not be retried (and
+        // shift old files away) on every line.
+        self.size = 0;
         if self.rotation.keep == 0 {
             // Nothing kept: start the file over.
             self.file = File::create(&self.path)?;
-            self.size = 0;
             return Ok(());
         }
-        let _ = fs::remove_file(Self::rotated_path(&self.path, self.rotation.keep));
-        for n in (1..self.rotation.keep).rev() {
-            let from = Self::rotated_path(&self.path, n);
-            if from.exists() {
-                fs::rename(&from, Self::rotated_path(&self.path, n + 1))?;
+        // The file may have been removed or renamed under us; then there is
+        // nothing to shift, only a file to create again.
+        if self.path.exists() {
+            for n in (1..self.rotation.keep).rev() {
+                let from = Self::rotated_path(&self.path, n);
+                if from.exists() {
+                    fs::rename(&from, Self::rotated_path(&self.path, n + 1))?;
+                }
             }
+            fs::rename(&self.path, Self::rotated_path(&self.path, 1))?;
         }
-        fs::rename(&self.path, Self::rotated_path(&self.path, 1))?;
         self.file = open_append(&self.path)?;
-        self.size = 0;
         Ok(())
     }
 }
@@ -196,5 +201,55 @@ impl Sink for RotatingFile {
 
     fn describe(&self) -> String {
         self.path.display().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vitals_core::{Entry, EntryKind, Level, LogRecord};
+
+    fn line(file: &mut RotatingFile, text: &str) -> io::Result<()> {
+        let entry = Entry {
+            seq: 0,
+            timestamp_us: 0,
+            kind: EntryKind::Log(LogRecord {
+                level: Level::Info,
+                target: b"t",
+                message: text.as_bytes(),
+                truncated: false,
+            }),
+        };
+        file.write(&entry, None, &crate::Names::new())
+    }
+
+    #[test]
+    fn a_log_removed_under_us_is_created_again_and_old_files_survive() {
+        let dir = std::env::temp_dir().join(format!("vitals-rotate-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("app.log");
+        let mut file = RotatingFile::open(
+            &path,
+            FileFormat::Human,
+            LevelFilter::Trace,
+            RotationConfig { max_bytes: 200, keep: 3 },
+        )
+        .unwrap();
+        for i in 0..20 {
+            line(&mut file, &format!("before {i}")).unwrap();
+            file.flush().unwrap();
+        }
+        let rotated: Vec<bool> = (1..=3).map(|n| RotatingFile::rotated_path(&path, n).exists()).collect();
+        fs::remove_file(&path).unwrap();
+        for i in 0..20 {
+            line(&mut file, &format!("after {i}")).unwrap();
+            file.flush().unwrap();
+        }
+        assert!(path.exists(), "app.log is back");
+        assert!(rotated.iter().all(|&r| r), "rotated files existed: {rotated:?}");
+        assert!(RotatingFile::rotated_path(&path, 1).exists());
+        assert_eq!(file.take_lost(), 0);
+        let _ = fs::remove_dir_all(&dir);
     }
 }

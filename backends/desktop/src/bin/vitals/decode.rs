@@ -78,7 +78,11 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Failure> {
             return Err(Failure::runtime(format!("writing output failed: {e}")));
         }
     }
-    let _ = out.flush();
+    if let Err(e) = out.flush() {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            return Err(Failure::runtime(format!("writing output failed: {e}")));
+        }
+    }
     let stats = decoder.stats();
     if stats.skipped_bytes > 0 {
         eprintln!(

@@ -229,9 +229,9 @@ impl State {
         for &(series, _) in &samples {
             self.ensure_rule(hub, series);
         }
-        let mut alerts = 0;
         for &(series, value) in &samples {
-            alerts += hub.record(series, value);
+            // Alerts (WARN and above) reach the sinks before `record` returns.
+            hub.record(series, value);
         }
         // Plot what the view shows: the value, or for counters the rate.
         hub.with_names(|names| {
@@ -247,9 +247,6 @@ impl State {
                 }
             });
         });
-        if alerts > 0 {
-            hub.flush(); // alerts are WARN and above: on disk before the next tick
-        }
         self.collect_alerts(hub);
     }
 
@@ -302,7 +299,8 @@ impl State {
                         Some(rate) => format!("{}/s", format::Value(rate, info.unit)),
                         None => format::Value(value.value, info.unit).to_string(),
                     };
-                    let ratio = (info.unit == vitals_core::Unit::Percent)
+                    // `Gauge` insists on 0..=1, which NaN is not.
+                    let ratio = (info.unit == vitals_core::Unit::Percent && value.value.is_finite())
                         .then(|| (value.value / 100.0).clamp(0.0, 1.0));
                     let history = self.history.get(&value.series).map(spark).unwrap_or_default();
                     rows.push(crate::tui::Row { name, value: shown, ratio, history });
@@ -312,13 +310,13 @@ impl State {
         let stats = hub.ring().stats();
         View {
             title: format!(
-                " vitals monitor — every {:?}{} — ring {:.0}% of {} KiB, {} entries, {} lost — q to quit ",
+                " vitals monitor — every {:?}{} — ring {:.0}% of {} KiB, {} entries, {} not logged — q to quit ",
                 interval,
                 exporter.map(|e| format!(" — http://{}/metrics", e.local_addr())).unwrap_or_default(),
                 stats.fill_percent(),
                 stats.capacity / 1024,
                 stats.next_seq,
-                stats.lost_total() + hub.lost(),
+                stats.dropped_total() + hub.lost(),
             ),
             rows,
             alerts: self.alerts.iter().rev().take(12).cloned().collect(),
