@@ -129,12 +129,18 @@ fn plan(options: TestOptions) -> Vec<Step> {
             "-D",
             "warnings",
         ])),
-        Step::new("test (workspace, all core features)").run(Cmd::cargo().args([
-            "test",
-            "--workspace",
-            "--features",
-            TEST_FEATURES,
-        ])),
+        // The wasm cdylib is tested without defmt: defmt's interned-string
+        // symbols (JSON names) break the export list of a host cdylib link.
+        Step::new("test (workspace, all core features)")
+            .run(Cmd::cargo().args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "vitals-wasm",
+                "--features",
+                TEST_FEATURES,
+            ]))
+            .run(Cmd::cargo().args(["test", "-p", "vitals-wasm"])),
         Step::new("test (core, no features)").run(Cmd::cargo().args(["test", "-p", CORE])),
     ];
     let mut ceilings = Step::new("test (compile-time ceilings)");
