@@ -21,7 +21,6 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use critical_section::Mutex;
 
 use crate::clock::Clock;
-use crate::entry::{self, MAX_TARGET_LEN};
 use crate::filter::{self, FilterSpecError, TargetFilters};
 use crate::level::{Level, LevelFilter};
 use crate::message::MessageBuf;
@@ -133,14 +132,13 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
                 let _ = message.write_fmt(*record.args());
             }
         }
-        let (target, cut_target) = entry::truncate(record.target().as_bytes(), MAX_TARGET_LEN);
         let timestamp = self.clock.now_us();
-        let _ = self.ring.push_log_parts(
+        let _ = self.ring.push_log_truncated(
             timestamp,
             level,
-            target,
+            record.target().as_bytes(),
             message.as_bytes(),
-            cut_target | message.is_truncated(),
+            message.is_truncated(),
         );
     }
 

@@ -295,9 +295,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         target: &[u8],
         message: &[u8],
     ) -> Result<u64, PushError> {
-        let (target, cut_target) = entry::truncate(target, MAX_TARGET_LEN);
-        let (message, cut_message) = entry::truncate(message, MAX_MESSAGE_LEN);
-        self.push_log_parts(timestamp_us, level, target, message, cut_target | cut_message)
+        self.push_log_truncated(timestamp_us, level, target, message, false)
     }
 
     /// Like [`Ring::push_log`], for a message the caller already cut short

@@ -100,20 +100,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> SharedRing<B> {
             .unwrap_or(Err(PushError::Full))
     }
 
-    #[cfg(feature = "log")]
-    #[inline]
-    pub(crate) fn push_log_parts(
-        &self,
-        timestamp_us: u64,
-        level: Level,
-        target: &[u8],
-        message: &[u8],
-        truncated: bool,
-    ) -> Result<u64, PushError> {
-        self.try_with(|ring| ring.push_log_parts(timestamp_us, level, target, message, truncated))
-            .unwrap_or(Err(PushError::Full))
-    }
-
     /// Appends a metric sample (see [`Ring::push_metric`]).
     ///
     /// # Errors
