@@ -11,7 +11,8 @@
 //! hysteresis = 5     # points back past a threshold to leave it (default 0)
 //!
 //! [rule."disk.usage"]
-//! instance = "/"     # optional: only this mount / interface / core
+//! instance = "/"     # optional: only this mount / interface / core; the
+//!                    # metric's general rule goes on watching the others
 //! warn = 85
 //! below = false      # true: low values are bad (battery)
 //! ```
@@ -46,6 +47,23 @@ pub struct RuleSpec {
     pub instance: Option<String>,
     /// Thresholds and timing; its series is filled in per instance.
     pub rule: Rule,
+}
+
+/// The rules that watch one series: those naming its instance label if any
+/// do, otherwise the metric's general rules.
+pub fn rules_for<'a>(
+    specs: &'a [RuleSpec],
+    metric: MetricId,
+    label: Option<&str>,
+) -> impl Iterator<Item = &'a RuleSpec> + 'a {
+    let specific = label.is_some_and(|label| {
+        specs.iter().any(|s| s.metric == metric && s.instance.as_deref() == Some(label))
+    });
+    let label = label.map(str::to_owned);
+    specs.iter().filter(move |s| {
+        s.metric == metric
+            && if specific { s.instance.as_deref() == label.as_deref() } else { s.instance.is_none() }
+    })
 }
 
 impl RuleSpec {
@@ -153,7 +171,9 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<RuleSpec>, RulesFileError> 
         rule = rule.for_samples(entry.for_samples.unwrap_or(1)).hysteresis(entry.hysteresis.unwrap_or(0.0));
         // Check the thresholds now, so the error points at the file.
         vitals_core::Rules::<1>::new().add(rule).map_err(|e| at(start, format!("rule for {name:?}: {e}")))?;
-        specs.retain(|s| s.metric != metric);
+        // A rule replaces the earlier one for the same metric and instance;
+        // a rule for one instance leaves the metric's general rule to the others.
+        specs.retain(|s| !(s.metric == metric && s.instance == entry.instance));
         specs.push(RuleSpec { metric, instance: entry.instance, rule });
     }
     Ok(specs)
@@ -180,6 +200,18 @@ mod tests {
         assert!(err.to_string().contains("ordered"), "{err}");
         let err = parse("[rule.\"cpu.usage\"\n", "r.toml").unwrap_err();
         assert!(err.to_string().starts_with("r.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn a_rule_for_one_instance_keeps_the_default_for_the_others() {
+        let specs = parse("[rule.\"disk.usage\"]\ninstance = \"/\"\nwarn = 50\n", "x").unwrap();
+        let root: Vec<_> = rules_for(&specs, MetricId::DISK_USAGE, Some("/")).collect();
+        assert_eq!(root.len(), 1);
+        assert_eq!(root[0].rule.thresholds[0], Some(50.0));
+        let home: Vec<_> = rules_for(&specs, MetricId::DISK_USAGE, Some("/home")).collect();
+        assert_eq!(home.len(), 1);
+        assert_eq!(home[0].instance, None, "the default still watches /home");
+        assert_eq!(rules_for(&specs, MetricId::CPU_USAGE, None).count(), 1);
     }
 
     #[test]

@@ -257,10 +257,7 @@ impl State {
         }
         self.ruled.insert(series);
         let label = hub.with_names(|names| names.instance_label(series).map(str::to_owned));
-        for spec in self.specs.iter().filter(|s| s.metric == series.metric) {
-            if spec.instance.as_deref().is_some_and(|want| label.as_deref() != Some(want)) {
-                continue;
-            }
+        for spec in rules_file::rules_for(&self.specs, series.metric, label.as_deref()) {
             if hub.add_rule(spec.for_series(series)).is_err() && !self.rule_table_full {
                 self.rule_table_full = true;
                 log::warn!(target: "vitals", "rule table full: later series are not watched by threshold rules");
