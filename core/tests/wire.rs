@@ -109,15 +109,24 @@ proptest! {
         let expected: Vec<Seen> = ring.iter().map(|e| seen(&e)).collect();
         let (mut stream, frames) = export(&ring, 512);
         prop_assume!(!stream.is_empty());
-        let last_frame_start = stream[..stream.len() - 1].iter().rposition(|&b| b == 0).map_or(0, |i| i + 1);
+        // Where the last frame starts, followed as insertions and removals
+        // before it shift it; damage at or after the delimiter before it
+        // touches it.
+        let mut last_frame_start = stream[..stream.len() - 1].iter().rposition(|&b| b == 0).map_or(0, |i| i + 1);
         let mut touched_last = false;
         for (index, byte, how) in damage {
             let at = index.index(stream.len());
-            touched_last |= at >= last_frame_start.saturating_sub(1);
+            touched_last |= at + 1 >= last_frame_start;
             match how {
                 0 => stream[at] ^= byte | 1,
-                1 => stream.insert(at, byte),
-                _ => { stream.remove(at); }
+                1 => {
+                    stream.insert(at, byte);
+                    if at < last_frame_start { last_frame_start += 1; }
+                }
+                _ => {
+                    stream.remove(at);
+                    if at < last_frame_start { last_frame_start -= 1; }
+                }
             }
             if stream.is_empty() { break; }
         }
