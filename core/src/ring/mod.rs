@@ -324,20 +324,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     ) -> Result<u64, PushError> {
         let (target, cut_target) = entry::truncate(target, MAX_TARGET_LEN);
         let (message, cut_message) = entry::truncate(message, MAX_MESSAGE_LEN);
-        self.push_log_parts(timestamp_us, level, target, message, truncated | cut_target | cut_message)
-    }
-
-    /// Appends a log record whose parts were already cut to the maxima by
-    /// the caller (which says whether it cut anything).
-    #[inline]
-    pub(crate) fn push_log_parts(
-        &mut self,
-        timestamp_us: u64,
-        level: Level,
-        target: &[u8],
-        message: &[u8],
-        truncated: bool,
-    ) -> Result<u64, PushError> {
+        let truncated = truncated | cut_target | cut_message;
         if truncated {
             self.truncated = self.truncated.wrapping_add(1);
         }
