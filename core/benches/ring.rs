@@ -1,7 +1,7 @@
 //! Criterion benchmarks for `vitals-core`: the cost of putting an entry in
 //! the ring, of a formatted `log` call, and of reading the ring back out.
 //!
-//! Run (about 2–3 minutes on two cores):
+//! Run (about 3 minutes on two cores):
 //!
 //! ```text
 //! cargo bench -p vitals-core --features log,critical-section,std --bench ring
@@ -45,6 +45,10 @@
 //!     reused `String` — the share of every figure here that is formatting.
 //!   * `tracing_fmt_sink_without_time` (peer): the same with `.without_time()`,
 //!     closer to what env_logger does here.
+//! * `push_by_size` — `Ring::push_log` into a full 64 KiB ring, as
+//!   `push/ring_log_40B`, for messages of 0, 8, 32, 64, 128, 256 and 512
+//!   bytes (512 is `MAX_MESSAGE_LEN`); `log/<bytes>`. How the push cost
+//!   grows with the copy; `cargo xtask bench` plots it.
 //! * `read` — a ring holding `N` mixed entries (40-byte logs and metric
 //!   samples, alternating); throughput is per entry.
 //!   * `iterate_per_entry`: `ring.iter()`, each entry `black_box`ed.
@@ -170,6 +174,27 @@ fn push(c: &mut Criterion) {
         assert_eq!(LOG_RING.with(|ring| ring.next_seq()), before, "log::debug! reached the ring");
     }
 
+    group.finish();
+}
+
+/// Message sizes `push_by_size` times, up to `MAX_MESSAGE_LEN`.
+const PUSH_SIZES: [usize; 7] = [0, 8, 32, 64, 128, 256, 512];
+
+fn push_by_size(c: &mut Criterion) {
+    let mut group = c.benchmark_group("push_by_size");
+    let text = [b'x'; 512];
+    for size in PUSH_SIZES {
+        let message = &text[..size];
+        let clock = CounterClock::new();
+        let mut ring = Ring::new([0u8; CAP], Policy::OverwriteOldest);
+        while ring.first_seq() == 0 {
+            let _ = ring.push_log(clock.now_us(), Level::Info, TARGET, message);
+        }
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_with_input(BenchmarkId::new("log", size), message, |b, message| {
+            b.iter(|| ring.push_log(clock.now_us(), Level::Info, black_box(TARGET), black_box(message)))
+        });
+    }
     group.finish();
 }
 
@@ -400,7 +425,7 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = push, format_log, read
+    targets = push, push_by_size, format_log, read
 }
 
 fn main() {

@@ -37,6 +37,11 @@ while time.time() < end:
     time.sleep(1)
 "#;
 
+/// The per-second time series, beside the summary table.
+pub(crate) const SERIES_FILE: &str = "footprint.csv";
+/// The summary figures in a form the report reads back.
+pub(crate) const SUMMARY_FILE: &str = "footprint-summary.csv";
+
 /// One process's use of the machine over the run.
 #[derive(Debug)]
 struct Usage {
@@ -74,10 +79,49 @@ fn cpu_ticks(pid: u32) -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+/// A `kB` field of `/proc/PID/status`.
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.strip_prefix(field).is_some_and(|rest| rest.starts_with(':')))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmHWM")
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS")
+}
+
+/// Readings taken once a second from each process: CPU over the second
+/// before, as a percentage of one core, and the resident set at that moment.
+struct Series {
+    names: Vec<&'static str>,
+    /// Seconds since the three were started, which process, CPU %, RSS KiB.
+    rows: Vec<(f64, usize, Option<f64>, Option<u64>)>,
+}
+
+impl Series {
+    fn new(names: Vec<&'static str>) -> Self {
+        Self { names, rows: Vec::new() }
+    }
+
+    fn push(&mut self, seconds: f64, process: usize, cpu_percent: Option<f64>, rss_kib: Option<u64>) {
+        self.rows.push((seconds, process, cpu_percent, rss_kib));
+    }
+
+    /// `seconds,process,cpu_percent,rss_kib`; a reading that failed (the
+    /// process had exited) is an empty field.
+    fn to_csv(&self) -> String {
+        let mut csv = String::from("seconds,process,cpu_percent,rss_kib\n");
+        for (seconds, process, cpu, rss) in &self.rows {
+            let cpu = cpu.map_or(String::new(), |c| format!("{c:.3}"));
+            let rss = rss.map_or(String::new(), |r| r.to_string());
+            let _ = writeln!(csv, "{seconds:.2},{},{cpu},{rss}", self.names[*process]);
+        }
+        csv
+    }
 }
 
 fn clock_ticks_per_second() -> f64 {
@@ -121,7 +165,7 @@ pub(crate) fn run(vitals: &Path, out: &Path) -> Result<()> {
         "vitals monitor",
         Command::new(vitals)
             .args(["monitor", "--no-tui", "--interval", "1s", "--duration"])
-            .arg(format!("{secs}s"))
+            .arg(format!("{total_secs}s"))
             .args([
                 "--serve",
                 &format!("127.0.0.1:{vitals_port}"),
@@ -148,36 +192,62 @@ pub(crate) fn run(vitals: &Path, out: &Path) -> Result<()> {
         "footprint: running all three for {total_secs} s (CPU counted over the last {secs} s), \
          scraping both exporters every second"
     );
-    std::thread::sleep(WARMUP);
-    let start_ticks: Vec<u64> = pids.iter().map(|&p| cpu_ticks(p).unwrap_or(0)).collect();
-    let started = Instant::now();
+    let hz = clock_ticks_per_second();
+    let spawned = Instant::now();
+    let mut series = Series::new(children.iter().map(|(name, _)| *name).collect());
+    let mut last_ticks: Vec<Option<u64>> = pids.iter().map(|&p| cpu_ticks(p)).collect();
+    let mut last_at = spawned;
+    let mut start_ticks = None;
+    let mut started = spawned;
     let mut scrape_failures = [0u32; 2];
     let mut peaks = vec![0u64; pids.len()];
-    let mut end_ticks = start_ticks.clone();
-    // Stop a second early so `vitals monitor` (which stops itself at the minute) is still alive to read.
-    while started.elapsed() + Duration::from_secs(1) < RUN {
+    let mut end_ticks = vec![0u64; pids.len()];
+    // Stop a second early so `vitals monitor` (which stops itself after
+    // `total_secs`) is still alive to read.
+    while spawned.elapsed() + Duration::from_secs(1) < RUN + WARMUP {
         std::thread::sleep(Duration::from_secs(1));
-        for (i, port) in [vitals_port, node_port].into_iter().enumerate() {
-            if scrape(port, "/metrics").is_none() {
-                scrape_failures[i] += 1;
+        let warm = spawned.elapsed() >= WARMUP;
+        if warm {
+            for (i, port) in [vitals_port, node_port].into_iter().enumerate() {
+                if scrape(port, "/metrics").is_none() {
+                    scrape_failures[i] += 1;
+                }
             }
         }
+        let now = Instant::now();
+        let ticks: Vec<Option<u64>> = pids.iter().map(|&p| cpu_ticks(p)).collect();
+        let seconds = now.duration_since(last_at).as_secs_f64();
         for (i, &pid) in pids.iter().enumerate() {
             peaks[i] = peaks[i].max(peak_rss_kib(pid).unwrap_or(0));
-            end_ticks[i] = cpu_ticks(pid).unwrap_or(end_ticks[i]);
+            let cpu = match (last_ticks[i], ticks[i]) {
+                (Some(before), Some(after)) => Some((after - before) as f64 / hz / seconds * 100.0),
+                _ => None,
+            };
+            series.push(now.duration_since(spawned).as_secs_f64(), i, cpu, rss_kib(pid));
+            end_ticks[i] = ticks[i].unwrap_or(end_ticks[i]);
+        }
+        last_ticks = ticks;
+        last_at = now;
+        // The CPU figure counts from the first reading after the warm-up.
+        if warm && start_ticks.is_none() {
+            start_ticks = Some(end_ticks.clone());
+            started = now;
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let hz = clock_ticks_per_second();
+    let start_ticks = start_ticks.unwrap_or_else(|| end_ticks.clone());
+    let elapsed = last_at.duration_since(started).as_secs_f64().max(1e-9);
     let usage: Vec<Usage> = children
         .iter()
         .enumerate()
         .map(|(i, (name, _))| Usage {
             name,
-            cpu_percent: (end_ticks[i] - start_ticks[i]) as f64 / hz / elapsed * 100.0,
+            cpu_percent: end_ticks[i].saturating_sub(start_ticks[i]) as f64 / hz / elapsed * 100.0,
             peak_rss_kib: peaks[i],
         })
         .collect();
+    let csv = out.with_file_name(SERIES_FILE);
+    std::fs::write(&csv, series.to_csv()).map_err(|e| Error::new(format!("{}: {e}", csv.display())))?;
+    println!("footprint: per-second CPU and RSS in {}", csv.display());
     drop(seed_child);
 
     // The scrape burst, one exporter after the other, while both still run.
@@ -224,5 +294,33 @@ pub(crate) fn run(vitals: &Path, out: &Path) -> Result<()> {
         }
     }
     print!("{table}");
-    std::fs::write(out, table).map_err(|e| Error::new(format!("{}: {e}", out.display())))
+    std::fs::write(out, table).map_err(|e| Error::new(format!("{}: {e}", out.display())))?;
+
+    let scrapes = [(vitals_scrape, scrape_failures[0]), (node_scrape, scrape_failures[1])];
+    let summary = summary_csv(&usage, &scrapes, elapsed);
+    let summary_path = out.with_file_name(SUMMARY_FILE);
+    std::fs::write(&summary_path, summary).map_err(|e| Error::new(format!("{}: {e}", summary_path.display())))
+}
+
+/// `process,cpu_percent,peak_rss_kib,scrape_median_ms,scrape_failures,cpu_seconds`,
+/// one row per process; the scrape columns are empty for the seed loop,
+/// which serves nothing, and for a burst that failed.
+fn summary_csv(usage: &[Usage], scrapes: &[(Option<Duration>, u32)], cpu_seconds: f64) -> String {
+    let mut csv =
+        String::from("process,cpu_percent,peak_rss_kib,scrape_median_ms,scrape_failures,cpu_seconds\n");
+    for (i, u) in usage.iter().enumerate() {
+        let (scrape, failures) = match scrapes.get(i) {
+            Some((time, failures)) => (
+                time.map_or(String::new(), |t| format!("{:.4}", t.as_secs_f64() * 1e3)),
+                failures.to_string(),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let _ = writeln!(
+            csv,
+            "{},{:.4},{},{scrape},{failures},{cpu_seconds:.1}",
+            u.name, u.cpu_percent, u.peak_rss_kib
+        );
+    }
+    csv
 }
