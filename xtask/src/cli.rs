@@ -25,6 +25,11 @@ Commands:
         seed_python_bench.py, if present), and a one-minute footprint run
         of `vitals monitor` beside prometheus-node-exporter and the seed's
         Python loop; raw output in target/bench-results/.
+  soak [--minutes N]
+        Run the release `vitals monitor` at a 100 ms interval for N minutes
+        (default 10), scraping /metrics every second; RSS and open fds go
+        to target/soak/soak.csv. Fails on memory or fd growth after
+        warm-up, a failed scrape, a lost line or a log sequence gap.
   web
         Build the page (vitals-wasm, min-size, wasm-bindgen --target web,
         wasm-opt -Oz) into wasm/www/pkg and serve wasm/www on
@@ -46,6 +51,8 @@ pub(crate) enum Action {
     Bench,
     /// `cargo xtask web`.
     Web,
+    /// `cargo xtask soak --minutes N`, in seconds.
+    Soak(u64),
     /// `cargo xtask help` (or no command).
     Help,
 }
@@ -81,10 +88,27 @@ where
             None => Ok(Action::Web),
             Some(o) => Err(unknown_option("web", o)),
         },
+        "soak" => parse_soak(&rest),
         "help" | "--help" | "-h" => Ok(Action::Help),
-        other => {
-            Err(Error::new(format!("unknown command `{other}`; the commands are test, bench, web and help")))
-        }
+        other => Err(Error::new(format!(
+            "unknown command `{other}`; the commands are test, bench, soak, web and help"
+        ))),
+    }
+}
+
+/// `soak [--minutes N]`: N a positive number of minutes (0.5 is 30 s).
+fn parse_soak(rest: &[String]) -> Result<Action> {
+    match rest {
+        [] => Ok(Action::Soak(crate::soak::DEFAULT_MINUTES * 60)),
+        [flag, value] if flag == "--minutes" => match value.parse::<f64>() {
+            Ok(minutes) if minutes > 0.0 && minutes < 1e6 => {
+                Ok(Action::Soak((minutes * 60.0).round() as u64))
+            }
+            _ => {
+                Err(Error::new(format!("`--minutes {value}`: expected a positive number, e.g. --minutes 10")))
+            }
+        },
+        [other, ..] => Err(unknown_option("soak", other)),
     }
 }
 
@@ -126,5 +150,13 @@ mod tests {
         let err = parse_words("deploy").unwrap_err();
         assert!(err.to_string().contains("deploy"), "{err}");
         assert!(parse_words("bench --all").is_err());
+    }
+
+    #[test]
+    fn soak_takes_minutes() {
+        assert_eq!(parse_words("soak").unwrap(), Action::Soak(600));
+        assert_eq!(parse_words("soak --minutes 0.5").unwrap(), Action::Soak(30));
+        assert!(parse_words("soak --minutes -1").is_err());
+        assert!(parse_words("soak --hours 1").is_err());
     }
 }

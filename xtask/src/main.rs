@@ -11,6 +11,7 @@ mod firmware;
 mod footprint;
 mod process_tree;
 mod setup;
+mod soak;
 mod steps;
 mod suite;
 mod web;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Action::Test(options) => suite::run(options),
         Action::Bench => bench::run(),
         Action::Web => web::serve(),
+        Action::Soak(seconds) => soak::run(seconds),
         Action::Help => {
             print!("{}", cli::HELP);
             return ExitCode::SUCCESS;

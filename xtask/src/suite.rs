@@ -62,6 +62,9 @@ const CEILING_CASES: &[(&str, &str)] = &[
 /// refuses it too.
 const APT_PACKAGES: &[&str] = &["prometheus"];
 
+/// The host target ThreadSanitizer runs on (`-Zbuild-std` needs it named).
+const TSAN_TARGET: &str = "x86_64-unknown-linux-gnu";
+
 /// Features Miri runs the core's tests with.
 const MIRI_FEATURES: &str = "log,critical-section,std";
 
@@ -105,6 +108,10 @@ fn plan(options: TestOptions) -> Vec<Step> {
             if needs_miri {
                 rustup::ensure_nightly()?;
                 rustup::ensure_components(Some(rustup::NIGHTLY), &["miri", "rust-src"])?;
+            } else if needs_targets {
+                // ThreadSanitizer rebuilds std from source on nightly.
+                rustup::ensure_nightly()?;
+                rustup::ensure_components(Some(rustup::NIGHTLY), &["rust-src"])?;
             }
             Ok(())
         }),
@@ -176,6 +183,7 @@ fn plan(options: TestOptions) -> Vec<Step> {
     }
     plan.extend(crate::web::test_steps().into_iter().map(|step| step.skip_if(quick)));
     plan.extend(crate::firmware::test_steps(options.bless).into_iter().map(|step| step.skip_if(quick)));
+    plan.push(tsan_step().skip_if(quick));
     plan.push(
         Step::new("miri")
             .run(
@@ -197,6 +205,20 @@ fn plan(options: TestOptions) -> Vec<Step> {
             .skip_if(miri_skip),
     );
     plan
+}
+
+/// The shared ring, the global level filter and the ring logger hammered
+/// from many threads (`tests/tests/shared_ring_threads.rs`) under
+/// ThreadSanitizer, with std rebuilt instrumented. Its own target directory:
+/// the sanitizer flags would otherwise rebuild everything else's cache.
+fn tsan_step() -> Step {
+    Step::new("thread sanitizer (shared ring)").run(
+        Cmd::cargo()
+            .args(["+nightly", "test", "-Zbuild-std", "--target", TSAN_TARGET])
+            .args(["-p", "vitals-tests", "--test", "shared_ring_threads"])
+            .env("RUSTFLAGS", "-Zsanitizer=thread")
+            .env("CARGO_TARGET_DIR", workspace::target_dir().join("tsan").display().to_string()),
+    )
 }
 
 /// `cargo` run from inside the link-check crate, so its own `.cargo/config.toml`
@@ -234,10 +256,11 @@ mod tests {
 
     #[test]
     fn the_full_suite_has_one_step_per_job() {
-        // setup, fmt, 2 clippy, 3 test, one per no_std target, one per link check, miri
+        // setup, fmt, 2 clippy, 3 test, one per no_std target, one per link check, tsan, miri
         let web = crate::web::test_steps().len();
         let firmware = crate::firmware::test_steps(false).len();
-        let expected = 1 + 1 + 2 + 3 + NO_STD_TARGETS.len() + LINK_CHECK_TARGETS.len() + web + firmware + 1;
+        let expected =
+            1 + 1 + 2 + 3 + NO_STD_TARGETS.len() + LINK_CHECK_TARGETS.len() + web + firmware + 1 + 1;
         assert_eq!(plan(TestOptions::default()).len(), expected);
     }
 }
