@@ -194,20 +194,11 @@ impl ResetReason {
     }
 }
 
-impl EntryKind<'_> {
-    /// The counter class of this kind: the level for logs, then metrics, then events.
-    pub(crate) fn class(&self) -> usize {
-        match self {
-            EntryKind::Log(log) => log.level as usize,
-            EntryKind::Metric(_) => CLASS_METRIC,
-            EntryKind::Event(_) => CLASS_EVENT,
-        }
-    }
-}
-
+/// Counter classes: a log record's is its level; then these two.
 pub(crate) const CLASS_METRIC: usize = 6;
 pub(crate) const CLASS_EVENT: usize = 7;
 /// Number of counter classes: six levels, metrics, events.
+#[cfg(feature = "level-stats")]
 pub(crate) const CLASSES: usize = 8;
 
 /// Cuts `bytes` to at most `max`, backing up to a UTF-8 character boundary

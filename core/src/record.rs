@@ -33,49 +33,44 @@ const NO_LEVEL: u8 = 0xFF;
 #[derive(Clone, Copy)]
 enum Value {
     Int(u64),
-    F32(f32),
-    F64(f64),
+    F32(u32),
+    F64(u64),
 }
 
-/// Whether `value` is an integer below 2^49 in magnitude (so its zigzag
-/// varint is at most 8 bytes, no longer than an f64) other than −0.0, read
-/// off the bits (`fract` needs std, and a saturating `as` is slower).
-#[inline(always)]
-fn is_small_integer(value: f64) -> bool {
-    let bits = value.to_bits();
-    let exponent = ((bits >> 52) & 0x7ff) as i32 - 1023;
-    let mantissa = bits & ((1 << 52) - 1);
-    if exponent < 0 {
-        return bits == 0; // +0.0 only; −0.0 and fractions below 1 are not
-    }
-    exponent <= 48 && mantissa & ((1u64 << (52 - exponent)) - 1) == 0
-}
-
-#[inline(always)]
+/// Chooses a value's encoding from its bits alone: integer and float tests
+/// done with integer instructions, so a firmware without an FPU links no
+/// soft-float routine for pushing a sample.
+///
+/// - an integer below 2^49 in magnitude other than −0.0: a zigzag varint
+///   (at most 8 bytes, no longer than an f64);
+/// - a value an `f32` holds exactly (normal numbers, ±0, ±∞): 4 bytes;
+/// - anything else, NaN included (narrowing need not keep its payload): 8.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 fn classify(value: f64) -> Value {
-    if is_small_integer(value) {
-        Value::Int(varint::zigzag(value as i64))
-    } else if value.is_nan() {
-        // Narrowing a NaN need not keep its payload, so keep all 64 bits; this
-        // also makes the choice deterministic (length and write must agree).
-        Value::F64(value)
-    } else if f64::from(value as f32).to_bits() == value.to_bits() {
-        Value::F32(value as f32)
-    } else {
-        Value::F64(value)
+    let bits = value.to_bits();
+    let negative = bits >> 63 != 0;
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let mantissa = bits & ((1 << 52) - 1);
+    let exponent = biased - 1023;
+    if bits == 0 {
+        return Value::Int(0);
+    }
+    if (0..=48).contains(&exponent) && mantissa & ((1u64 << (52 - exponent)) - 1) == 0 {
+        let magnitude = ((mantissa | 1 << 52) >> (52 - exponent)) as i64;
+        return Value::Int(varint::zigzag(if negative { -magnitude } else { magnitude }));
+    }
+    let sign = (negative as u32) << 31;
+    match biased {
+        0 if mantissa == 0 => Value::F32(sign),                   // −0.0
+        0x7ff if mantissa == 0 => Value::F32(sign | 0x7f80_0000), // ±∞
+        _ if (1023 - 126..=1023 + 127).contains(&biased) && mantissa & ((1 << 29) - 1) == 0 => {
+            Value::F32(sign | ((exponent + 127) as u32) << 23 | (mantissa >> 29) as u32)
+        }
+        _ => Value::F64(bits),
     }
 }
 
 impl Value {
-    #[inline]
-    fn len(self) -> usize {
-        match self {
-            Value::Int(v) => varint::len(v),
-            Value::F32(_) => 4,
-            Value::F64(_) => 8,
-        }
-    }
-
     #[inline]
     fn code(self) -> u8 {
         match self {
@@ -89,22 +84,16 @@ impl Value {
     fn write(self, out: &mut [u8]) -> usize {
         match self {
             Value::Int(v) => varint::write(v, out),
-            Value::F32(v) => {
-                out[..4].copy_from_slice(&v.to_le_bytes());
+            Value::F32(bits) => {
+                out[..4].copy_from_slice(&bits.to_le_bytes());
                 4
             }
-            Value::F64(v) => {
-                out[..8].copy_from_slice(&v.to_le_bytes());
+            Value::F64(bits) => {
+                out[..8].copy_from_slice(&bits.to_le_bytes());
                 8
             }
         }
     }
-}
-
-/// The bytes a record's body (after `len`) takes.
-#[inline(always)]
-pub(crate) fn body_len(kind: &EntryKind<'_>, delta: u64) -> usize {
-    1 + varint::len(delta) + payload_len(kind)
 }
 
 /// The bytes a whole record takes, `len` prefix included.
@@ -113,41 +102,18 @@ pub(crate) fn record_len(body: usize) -> usize {
     varint::len(body as u64) + body
 }
 
-#[inline(always)]
-fn payload_len(kind: &EntryKind<'_>) -> usize {
-    match kind {
-        EntryKind::Log(log) => varint::len(log.target.len() as u64) + log.target.len() + log.message.len(),
-        EntryKind::Metric(sample) => {
-            let instance =
-                if sample.series.instance == 0 { 0 } else { varint::len(u64::from(sample.series.instance)) };
-            varint::len(u64::from(sample.series.metric.0)) + instance + classify(sample.value).len()
-        }
-        EntryKind::Event(event) => match event {
-            Event::Dropped { count } => varint::len(*count),
-            Event::Boot { .. } => 1,
-            Event::Anchor { unix_us } => varint::len(*unix_us),
-            Event::Threshold(c) => {
-                varint::len(u64::from(c.series.metric.0)) + varint::len(u64::from(c.series.instance)) + 2 + 16
-            }
-        },
-    }
+/// The bytes a log record's body (after `len`) takes.
+#[cfg_attr(not(target_os = "none"), inline(always))]
+pub(crate) fn log_body_len(log: &LogRecord<'_>, delta: u64) -> usize {
+    1 + varint::len(delta) + varint::len(log.target.len() as u64) + log.target.len() + log.message.len()
 }
 
-/// Writes a whole record (`len`, tag, delta, payload) of `body` bytes into
-/// `out`, which holds exactly [`record_len`]`(body)` bytes.
-#[inline(always)]
-pub(crate) fn write(kind: &EntryKind<'_>, delta: u64, body: usize, out: &mut [u8]) {
+/// Writes a whole log record (`len`, tag, delta, payload) of `body` bytes
+/// into `out`, which holds exactly [`record_len`]`(body)` bytes.
+#[cfg_attr(not(target_os = "none"), inline(always))]
+pub(crate) fn write_log(log: &LogRecord<'_>, delta: u64, body: usize, out: &mut [u8]) {
     let at = varint::write(body as u64, out);
     let out = &mut out[at..];
-    match kind {
-        EntryKind::Log(log) => write_log(log, delta, out),
-        EntryKind::Metric(sample) => write_metric(sample, delta, out),
-        EntryKind::Event(event) => write_event(event, delta, out),
-    }
-}
-
-#[inline(always)]
-fn write_log(log: &LogRecord<'_>, delta: u64, out: &mut [u8]) {
     let truncated = if log.truncated { LOG_TRUNCATED } else { 0 };
     out[0] = KIND_LOG | (log.level as u8) << 2 | truncated;
     let mut at = 1 + varint::write(delta, &mut out[1..]);
@@ -163,59 +129,70 @@ pub(crate) const MAX_METRIC_RECORD: usize = 1 + 1 + 10 + 3 + 3 + 8;
 /// Encodes a whole metric record into `out` in one pass (the value's
 /// encoding is chosen once) and returns its size. The body is always
 /// shorter than 128 bytes, so `len` is one byte.
-#[inline(always)]
-pub(crate) fn encode_metric(sample: &Sample, delta: u64, out: &mut [u8; MAX_METRIC_RECORD]) -> usize {
-    write_metric(sample, delta, &mut out[1..]);
-    let value = classify(sample.value);
-    let instance =
-        if sample.series.instance == 0 { 0 } else { varint::len(u64::from(sample.series.instance)) };
-    let body =
-        1 + varint::len(delta) + varint::len(u64::from(sample.series.metric.0)) + instance + value.len();
-    out[0] = body as u8;
-    body + 1
-}
-
-#[inline(always)]
-fn write_metric(sample: &Sample, delta: u64, out: &mut [u8]) {
-    let value = classify(sample.value);
-    let has_instance = if sample.series.instance == 0 { 0 } else { METRIC_HAS_INSTANCE };
-    out[0] = KIND_METRIC | value.code() << 2 | has_instance;
-    let mut at = 1 + varint::write(delta, &mut out[1..]);
-    at += varint::write(u64::from(sample.series.metric.0), &mut out[at..]);
-    if sample.series.instance != 0 {
-        at += varint::write(u64::from(sample.series.instance), &mut out[at..]);
+#[cfg_attr(not(target_os = "none"), inline(always))]
+pub(crate) fn encode_metric(
+    series: Series,
+    value: f64,
+    delta: u64,
+    out: &mut [u8; MAX_METRIC_RECORD],
+) -> usize {
+    let value = classify(value);
+    let has_instance = if series.instance == 0 { 0 } else { METRIC_HAS_INSTANCE };
+    out[1] = KIND_METRIC | value.code() << 2 | has_instance;
+    let mut at = 2 + varint::write(delta, &mut out[2..]);
+    at += varint::write(u64::from(series.metric.0), &mut out[at..]);
+    if series.instance != 0 {
+        at += varint::write(u64::from(series.instance), &mut out[at..]);
     }
-    value.write(&mut out[at..]);
+    at += value.write(&mut out[at..]);
+    out[0] = (at - 1) as u8;
+    at
 }
 
-#[cold]
-fn write_event(event: &Event, delta: u64, out: &mut [u8]) {
+/// Largest event record: len, tag, 10-byte delta, a threshold crossing.
+pub(crate) const MAX_EVENT_RECORD: usize = 1 + 1 + 10 + 3 + 3 + 2 + 16;
+
+/// Encodes a whole `Dropped` event record into `out`; returns its size.
+#[inline]
+pub(crate) fn encode_dropped(count: u64, delta: u64, out: &mut [u8; MAX_EVENT_RECORD]) -> usize {
+    out[1] = KIND_EVENT | EVENT_DROPPED << 2;
+    let mut at = 2 + varint::write(delta, &mut out[2..]);
+    at += varint::write(count, &mut out[at..]);
+    out[0] = (at - 1) as u8;
+    at
+}
+
+/// Encodes a whole event record into `out`; returns its size. The body is
+/// always shorter than 128 bytes, so `len` is one byte.
+pub(crate) fn encode_event(event: &Event, delta: u64, out: &mut [u8; MAX_EVENT_RECORD]) -> usize {
     let code = match event {
-        Event::Dropped { .. } => EVENT_DROPPED,
+        Event::Dropped { count } => return encode_dropped(*count, delta, out),
         Event::Boot { .. } => EVENT_BOOT,
         Event::Anchor { .. } => EVENT_ANCHOR,
         Event::Threshold(_) => EVENT_THRESHOLD,
     };
-    out[0] = KIND_EVENT | code << 2;
-    let mut at = 1 + varint::write(delta, &mut out[1..]);
+    out[1] = KIND_EVENT | code << 2;
+    let mut at = 2 + varint::write(delta, &mut out[2..]);
     match event {
-        Event::Dropped { count } => {
-            varint::write(*count, &mut out[at..]);
+        Event::Dropped { .. } => {}
+        Event::Boot { reason } => {
+            out[at] = reason.code();
+            at += 1;
         }
-        Event::Boot { reason } => out[at] = reason.code(),
-        Event::Anchor { unix_us } => {
-            varint::write(*unix_us, &mut out[at..]);
-        }
+        Event::Anchor { unix_us } => at += varint::write(*unix_us, &mut out[at..]),
         Event::Threshold(c) => {
             at += varint::write(u64::from(c.series.metric.0), &mut out[at..]);
             at += varint::write(u64::from(c.series.instance), &mut out[at..]);
             out[at] = c.from.map_or(NO_LEVEL, |l| l as u8);
             out[at + 1] = c.to.map_or(NO_LEVEL, |l| l as u8);
             at += 2;
-            out[at..at + 8].copy_from_slice(&c.value.to_le_bytes());
-            out[at + 8..at + 16].copy_from_slice(&c.threshold.to_le_bytes());
+            out[at..at + 8].copy_from_slice(&c.value.to_bits().to_le_bytes());
+            out[at + 8..at + 16].copy_from_slice(&c.threshold.to_bits().to_le_bytes());
+            at += 16;
         }
     }
+    out[0] = (at - 1) as u8;
+    at
 }
 
 /// What eviction needs to know about the oldest record, read without
@@ -227,13 +204,14 @@ pub(crate) struct Header {
     /// Signed step from the previous record's timestamp.
     pub delta: i64,
     /// Counter class (level, metric or event).
+    #[cfg_attr(not(feature = "level-stats"), allow(dead_code))]
     pub class: usize,
     /// See [`Parsed::seq_skip`].
     pub seq_skip: u64,
 }
 
 /// Reads the framing of the record at the start of `input`: `Ok(None)` is padding.
-#[inline(always)]
+#[cfg_attr(not(target_os = "none"), inline(always))]
 pub(crate) fn header(input: &[u8]) -> Result<Option<Header>, RecordError> {
     let (body, prefix) = varint::read(input).ok_or(RecordError::Truncated)?;
     if body == 0 {
@@ -412,12 +390,34 @@ fn parse_event(tag: u8, payload: &[u8]) -> Result<EntryKind<'_>, RecordError> {
 mod tests {
     use super::*;
 
+    /// A record as the ring writes it: into `buf`, returning its size.
+    fn encode(kind: &EntryKind<'_>, delta: u64, buf: &mut [u8; 700]) -> usize {
+        match kind {
+            EntryKind::Log(log) => {
+                let body = log_body_len(log, delta);
+                let total = record_len(body);
+                write_log(log, delta, body, &mut buf[..total]);
+                total
+            }
+            EntryKind::Metric(sample) => {
+                let mut out = [0u8; MAX_METRIC_RECORD];
+                let total = encode_metric(sample.series, sample.value, delta, &mut out);
+                buf[..total].copy_from_slice(&out[..total]);
+                total
+            }
+            EntryKind::Event(event) => {
+                let mut out = [0u8; MAX_EVENT_RECORD];
+                let total = encode_event(event, delta, &mut out);
+                buf[..total].copy_from_slice(&out[..total]);
+                total
+            }
+        }
+    }
+
     fn round_trip(kind: EntryKind<'_>, delta: i64) {
         let zz = varint::zigzag(delta);
-        let body = body_len(&kind, zz);
         let mut buf = [0u8; 700];
-        let total = record_len(body);
-        write(&kind, zz, body, &mut buf[..total]);
+        let total = encode(&kind, zz, &mut buf);
         let parsed = parse(&buf[..total]).unwrap().unwrap();
         assert_eq!(parsed.size, total);
         assert_eq!(parsed.delta, delta);
@@ -456,12 +456,49 @@ mod tests {
         }
     }
 
+    /// The float-instruction definition the bit-level `classify` replaces
+    /// (f32 subnormals aside, which now take the f64 form).
+    fn reference_len(value: f64) -> usize {
+        let int = value.fract() == 0.0
+            && value.abs() < (1u64 << 49) as f64
+            && value.to_bits() != (-0.0f64).to_bits();
+        if int {
+            varint::len(varint::zigzag(value as i64))
+        } else if !value.is_nan() && f64::from(value as f32).to_bits() == value.to_bits() {
+            4
+        } else {
+            8
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn metric_values_round_trip_bit_exact_in_the_shortest_form(
+            bits in proptest::prelude::any::<u64>(),
+            int in -(1i64 << 50)..(1i64 << 50),
+            small in proptest::prelude::any::<f32>(),
+        ) {
+            for value in [f64::from_bits(bits), int as f64, f64::from(small)] {
+                let mut out = [0u8; MAX_METRIC_RECORD];
+                let size = encode_metric(Series::new(MetricId(1), 0), value, 0, &mut out);
+                let Some(Parsed { kind: EntryKind::Metric(sample), .. }) = parse(&out[..size]).unwrap() else {
+                    panic!("not a metric");
+                };
+                proptest::prop_assert_eq!(sample.value.to_bits(), value.to_bits());
+                let subnormal_f32 = value != 0.0 && (value as f32).is_subnormal();
+                if !subnormal_f32 {
+                    proptest::prop_assert_eq!(size, 4 + reference_len(value), "value {}", value);
+                }
+            }
+        }
+    }
+
     #[test]
     fn metric_sample_is_small() {
         // A 1 s step (3-byte delta) and an f32-exact gauge: 10 bytes in all.
-        let kind = EntryKind::Metric(Sample::new(MetricId::CPU_USAGE, 93.5));
-        let body = body_len(&kind, varint::zigzag(1_000_000));
-        assert_eq!(record_len(body), 10);
+        let mut out = [0u8; MAX_METRIC_RECORD];
+        let size = encode_metric(MetricId::CPU_USAGE.series(), 93.5, varint::zigzag(1_000_000), &mut out);
+        assert_eq!(size, 10);
     }
 
     #[test]

@@ -27,13 +27,14 @@ impl<'a> Iter<'a> {
         (self.pos, self.seq, self.ts)
     }
 
-    /// The next entry and the raw record bytes it was parsed from.
+    /// The next record's bytes as stored, without parsing its payload:
+    /// what copying and exporting need. `Entry`s come from [`Iter::next`].
     #[inline]
-    pub(crate) fn next_raw(&mut self) -> Option<(Entry<'a>, &'a [u8])> {
+    pub(crate) fn next_raw(&mut self) -> Option<&'a [u8]> {
         while self.pos < self.end {
             let capacity = self.buf.len();
-            let parsed = match record::parse(self.buf.get(self.off..)?) {
-                Ok(Some(parsed)) => parsed,
+            let header = match record::header(self.buf.get(self.off..)?) {
+                Ok(Some(header)) => header,
                 Ok(None) => {
                     // Padding: the next record is at the start of the buffer.
                     self.pos += (capacity - self.off) as u64;
@@ -45,16 +46,15 @@ impl<'a> Iter<'a> {
                     return None;
                 }
             };
-            self.ts = self.ts.wrapping_add(parsed.delta as u64);
-            let seq = self.seq.wrapping_add(parsed.seq_skip());
-            self.seq = seq.wrapping_add(1);
-            let raw = self.buf.get(self.off..self.off + parsed.size)?;
-            self.pos += parsed.size as u64;
-            self.off += parsed.size;
+            self.ts = self.ts.wrapping_add(header.delta as u64);
+            self.seq = self.seq.wrapping_add(header.seq_skip).wrapping_add(1);
+            let raw = self.buf.get(self.off..self.off + header.size)?;
+            self.pos += header.size as u64;
+            self.off += header.size;
             if self.off == capacity {
                 self.off = 0;
             }
-            return Some((Entry { seq, timestamp_us: self.ts, kind: parsed.kind }, raw));
+            return Some(raw);
         }
         None
     }
@@ -65,7 +65,17 @@ impl<'a> Iterator for Iter<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Entry<'a>> {
-        self.next_raw().map(|(entry, _)| entry)
+        let raw = self.next_raw()?;
+        match record::parse(raw) {
+            // The sequence number is the one `next_raw` counted past.
+            Ok(Some(parsed)) => {
+                Some(Entry { seq: self.seq.wrapping_sub(1), timestamp_us: self.ts, kind: parsed.kind })
+            }
+            _ => {
+                self.pos = self.end; // a damaged payload: stop, as for a damaged header
+                None
+            }
+        }
     }
 }
 
@@ -133,8 +143,9 @@ impl<'a> Reader<'a> {
             let mut iter = from_oldest;
             loop {
                 let before = iter.clone();
-                match iter.next() {
-                    Some(entry) if entry.seq < cursor.seq => continue,
+                // The entry just passed has the number before `iter.seq`.
+                match iter.next_raw() {
+                    Some(_) if iter.seq.wrapping_sub(1) < cursor.seq => continue,
                     _ => break (before, 0),
                 }
             }
@@ -169,8 +180,8 @@ impl<'a> Reader<'a> {
         *self.cursor = mark.1;
     }
 
-    /// The next entry and its raw record bytes, advancing the cursor.
-    pub(crate) fn next_raw(&mut self) -> Option<(Entry<'a>, &'a [u8])> {
+    /// The next record's raw bytes, advancing the cursor.
+    pub(crate) fn next_raw(&mut self) -> Option<&'a [u8]> {
         let item = self.iter.next_raw();
         self.sync_cursor(item.is_some());
         item
@@ -192,6 +203,8 @@ impl<'a> Iterator for Reader<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Entry<'a>> {
-        self.next_raw().map(|(entry, _)| entry)
+        let item = self.iter.next();
+        self.sync_cursor(item.is_some());
+        item
     }
 }

@@ -38,13 +38,14 @@ mod stats;
 pub use cursor::{Cursor, Iter, Reader};
 #[cfg(feature = "critical-section")]
 pub use shared::SharedRing;
+#[cfg(feature = "level-stats")]
+use stats::ClassCounters;
 pub use stats::RingStats;
 
 use core::fmt;
 
 use crate::entry::{
-    self, Entry, EntryKind, Event, LogRecord, Sample, CLASSES, CLASS_EVENT, CLASS_METRIC, MAX_MESSAGE_LEN,
-    MAX_TARGET_LEN,
+    self, Entry, EntryKind, Event, LogRecord, CLASS_EVENT, CLASS_METRIC, MAX_MESSAGE_LEN, MAX_TARGET_LEN,
 };
 use crate::level::Level;
 use crate::metric::Series;
@@ -186,10 +187,15 @@ pub struct Ring<B> {
     /// `anchored` is non-zero.
     anchor: i64,
     anchored: u8,
-    written: [u32; CLASSES],
-    dropped: [u32; CLASSES],
-    overwritten: [u32; CLASSES],
+    /// Entries stored, refused and overwritten, all classes (wrapping).
+    written: u32,
+    dropped: u32,
+    overwritten: u32,
     truncated: u32,
+    /// The same per level, metric and event: 96 bytes a firmware may not
+    /// want to spend, hence a feature.
+    #[cfg(feature = "level-stats")]
+    by_class: ClassCounters,
 }
 
 impl<B> Ring<B> {
@@ -213,10 +219,12 @@ impl<B> Ring<B> {
             pending_dropped: 0,
             anchor: 0,
             anchored: 0,
-            written: [0; CLASSES],
-            dropped: [0; CLASSES],
-            overwritten: [0; CLASSES],
+            written: 0,
+            dropped: 0,
+            overwritten: 0,
             truncated: 0,
+            #[cfg(feature = "level-stats")]
+            by_class: ClassCounters::new(),
         }
     }
 
@@ -328,7 +336,43 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         if truncated {
             self.truncated = self.truncated.wrapping_add(1);
         }
-        self.push(timestamp_us, &EntryKind::Log(LogRecord { level, target, message, truncated }))
+        self.push_log_record(timestamp_us, &LogRecord { level, target, message, truncated })
+    }
+
+    /// Stores a log record as given.
+    fn push_log_record(&mut self, timestamp_us: u64, log: &LogRecord<'_>) -> Result<u64, PushError> {
+        if self.pending_dropped != 0 {
+            self.write_dropped_event(timestamp_us);
+        }
+        let delta = self.delta(timestamp_us);
+        let body = record::log_body_len(log, delta);
+        let size = record::record_len(body);
+        let class = log.level as usize;
+        match self.reserve(size) {
+            Ok(offset) => {
+                record::write_log(log, delta, body, &mut self.buf.as_mut()[offset..offset + size]);
+                Ok(self.commit(timestamp_us, class))
+            }
+            Err(error) => Err(self.refuse(class, error)),
+        }
+    }
+
+    /// The zigzag step from the newest record's timestamp.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    fn delta(&self, timestamp_us: u64) -> u64 {
+        varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64)
+    }
+
+    /// Copies an encoded record in, or counts it refused.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    fn store_encoded(&mut self, timestamp_us: u64, class: usize, record: &[u8]) -> Result<u64, PushError> {
+        match self.reserve(record.len()) {
+            Ok(offset) => {
+                self.buf.as_mut()[offset..offset + record.len()].copy_from_slice(record);
+                Ok(self.commit(timestamp_us, class))
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Appends a metric sample and returns its sequence number.
@@ -341,16 +385,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             self.write_dropped_event(timestamp_us);
         }
         // The hottest path: encode on the stack in one pass, then one copy.
-        let delta = varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64);
         let mut record = [0u8; record::MAX_METRIC_RECORD];
-        let size = record::encode_metric(&Sample { series, value }, delta, &mut record);
-        match self.reserve(size) {
-            Ok(offset) => {
-                self.buf.as_mut()[offset..offset + size].copy_from_slice(&record[..size]);
-                Ok(self.commit(timestamp_us, CLASS_METRIC))
-            }
-            Err(error) => Err(self.refuse(CLASS_METRIC, error)),
-        }
+        let size = record::encode_metric(series, value, self.delta(timestamp_us), &mut record);
+        self.store_encoded(timestamp_us, CLASS_METRIC, &record[..size])
+            .map_err(|error| self.refuse(CLASS_METRIC, error))
     }
 
     /// Appends an event and returns its sequence number.
@@ -358,29 +396,21 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// # Errors
     /// [`PushError`] when the entry could not be stored; it is counted.
     pub fn push_event(&mut self, timestamp_us: u64, event: Event) -> Result<u64, PushError> {
-        self.push(timestamp_us, &EntryKind::Event(event))
-    }
-
-    /// Appends any entry as given (log records are not truncated here: use
-    /// [`Ring::push_log`] for that) and returns its sequence number.
-    ///
-    /// # Errors
-    /// [`PushError`] when the entry could not be stored; it is counted.
-    #[inline]
-    pub fn push(&mut self, timestamp_us: u64, kind: &EntryKind<'_>) -> Result<u64, PushError> {
         if self.pending_dropped != 0 {
             self.write_dropped_event(timestamp_us);
         }
         // A `Dropped` event owns the sequence numbers of what it reports
         // lost, whoever writes it (an importer replaying a stream, say).
         let before = self.next_seq;
-        if let EntryKind::Event(Event::Dropped { count }) = kind {
+        if let Event::Dropped { count } = event {
             // Capped far below overflow: `commit` counts on from here.
-            self.next_seq = self.next_seq.saturating_add(*count).min(u64::MAX >> 1);
+            self.next_seq = self.next_seq.saturating_add(count).min(u64::MAX >> 1);
         }
-        match self.store(timestamp_us, kind) {
+        let mut record = [0u8; record::MAX_EVENT_RECORD];
+        let size = record::encode_event(&event, self.delta(timestamp_us), &mut record);
+        match self.store_encoded(timestamp_us, CLASS_EVENT, &record[..size]) {
             Ok(seq) => {
-                if let EntryKind::Event(Event::Anchor { unix_us }) = kind {
+                if let Event::Anchor { unix_us } = event {
                     self.anchor = unix_us.wrapping_sub(timestamp_us) as i64;
                     self.anchored = 1;
                 }
@@ -388,52 +418,63 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             }
             Err(error) => {
                 self.next_seq = before;
-                Err(self.refuse(kind.class(), error))
+                Err(self.refuse(CLASS_EVENT, error))
             }
+        }
+    }
+
+    /// Appends any entry as given (log records are not truncated here: use
+    /// [`Ring::push_log`] for that) and returns its sequence number.
+    ///
+    /// # Errors
+    /// [`PushError`] when the entry could not be stored; it is counted.
+    pub fn push(&mut self, timestamp_us: u64, kind: &EntryKind<'_>) -> Result<u64, PushError> {
+        match kind {
+            EntryKind::Log(log) => self.push_log_record(timestamp_us, log),
+            EntryKind::Metric(sample) => self.push_metric(timestamp_us, sample.series, sample.value),
+            EntryKind::Event(event) => self.push_event(timestamp_us, *event),
         }
     }
 
     /// Counts a refused entry; a `Dropped` event reports it later.
     #[cold]
     fn refuse(&mut self, class: usize, error: PushError) -> PushError {
-        self.dropped[class] = self.dropped[class].wrapping_add(1);
+        self.dropped = self.dropped.wrapping_add(1);
+        #[cfg(feature = "level-stats")]
+        self.by_class.refused(class);
+        let _ = class;
         self.pending_dropped += 1;
         error
     }
 
     /// Books a stored record: its timestamp, sequence number and counters.
-    #[inline(always)]
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn commit(&mut self, timestamp_us: u64, class: usize) -> u64 {
         self.last_ts = timestamp_us;
         let seq = self.next_seq;
         self.next_seq += 1;
         self.len += 1;
-        self.written[class] = self.written[class].wrapping_add(1);
+        self.written = self.written.wrapping_add(1);
+        #[cfg(feature = "level-stats")]
+        self.by_class.stored(class);
+        let _ = class;
         seq
     }
 
     /// Writes the `Dropped` event for entries refused so far, if it fits.
+    #[inline(never)]
     fn write_dropped_event(&mut self, timestamp_us: u64) {
         let count = self.pending_dropped;
-        let event = EntryKind::Event(Event::Dropped { count });
+        let mut record = [0u8; record::MAX_EVENT_RECORD];
+        let size = record::encode_dropped(count, self.delta(timestamp_us), &mut record);
         // The lost entries own the sequence numbers before the event.
         let before = self.next_seq;
         self.next_seq = self.next_seq.saturating_add(count);
-        if self.store(timestamp_us, &event).is_ok() {
+        if self.store_encoded(timestamp_us, CLASS_EVENT, &record[..size]).is_ok() {
             self.pending_dropped = 0;
         } else {
             self.next_seq = before;
         }
-    }
-
-    #[inline]
-    fn store(&mut self, timestamp_us: u64, kind: &EntryKind<'_>) -> Result<u64, PushError> {
-        let delta = varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64);
-        let body = record::body_len(kind, delta);
-        let size = record::record_len(body);
-        let offset = self.reserve(size)?;
-        record::write(kind, delta, body, &mut self.buf.as_mut()[offset..offset + size]);
-        Ok(self.commit(timestamp_us, kind.class()))
     }
 
     /// Makes room for `size` contiguous bytes and returns their offset.
@@ -510,7 +551,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             }
             Ok(Some(header)) => {
                 if overwrite {
-                    self.overwritten[header.class] = self.overwritten[header.class].wrapping_add(1);
+                    self.overwritten = self.overwritten.wrapping_add(1);
+                    #[cfg(feature = "level-stats")]
+                    self.by_class.overwrote(header.class, 1);
                 }
                 self.base_ts = self.base_ts.wrapping_add(header.delta as u64);
                 self.first_seq = self.first_seq.saturating_add(1).saturating_add(header.seq_skip);
@@ -534,7 +577,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     fn reset_storage(&mut self) {
-        self.overwritten[CLASS_EVENT] = self.overwritten[CLASS_EVENT].wrapping_add(self.len);
+        self.overwritten = self.overwritten.wrapping_add(self.len);
+        #[cfg(feature = "level-stats")]
+        self.by_class.overwrote(CLASS_EVENT, self.len);
         self.read_pos = self.write_pos;
         self.read_off = self.write_off;
         self.first_seq = self.next_seq;
@@ -626,7 +671,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let mut more = false;
         loop {
             let mark = reader.mark();
-            let Some((_, raw)) = reader.next_raw() else { break };
+            let Some(raw) = reader.next_raw() else { break };
             let Some(slot) = out.get_mut(len..len + raw.len()) else {
                 if entries == 0 {
                     // Larger than the whole buffer: step past it, counted,
@@ -732,6 +777,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             dropped: self.dropped,
             overwritten: self.overwritten,
             truncated: self.truncated,
+            #[cfg(feature = "level-stats")]
+            by_class: self.by_class,
         }
     }
 

@@ -1,12 +1,14 @@
-//! What a ring has done: entries written, dropped and overwritten per class.
+//! What a ring has done: entries written, dropped and overwritten, in all
+//! and (with the `level-stats` feature) per level, metric and event.
 
+#[cfg(feature = "level-stats")]
 use crate::entry::{CLASSES, CLASS_EVENT, CLASS_METRIC};
+#[cfg(feature = "level-stats")]
 use crate::level::Level;
 
 /// A snapshot of a ring's counters and fill level.
 ///
-/// Per-class counters are `u32` and wrap; the totals derived from sequence
-/// numbers are `u64` and do not.
+/// Counters are `u32` and wrap; the sequence numbers are `u64` and do not.
 ///
 /// ```
 /// use vitals_core::{Level, Policy, Ring};
@@ -14,8 +16,8 @@ use crate::level::Level;
 /// ring.push_log(0, Level::Error, b"x", &[b'!'; 40])?;
 /// assert!(ring.push_log(0, Level::Error, b"x", &[b'!'; 40]).is_err());
 /// let stats = ring.stats();
-/// assert_eq!(stats.written_at(Level::Error), 1);
-/// assert_eq!(stats.dropped_at(Level::Error), 1);
+/// assert_eq!(stats.written_total(), 1);
+/// assert_eq!(stats.dropped_total(), 1);
 /// assert_eq!(stats.lost_total(), 1);
 /// # Ok::<(), vitals_core::PushError>(())
 /// ```
@@ -34,52 +36,59 @@ pub struct RingStats {
     pub next_seq: u64,
     /// Entries refused and not yet reported by a `Dropped` event.
     pub pending_dropped: u64,
+    pub(crate) written: u32,
+    pub(crate) dropped: u32,
+    pub(crate) overwritten: u32,
+    /// Log records whose target or message was cut.
+    pub truncated: u32,
+    #[cfg(feature = "level-stats")]
+    pub(crate) by_class: ClassCounters,
+}
+
+/// Per-class counters: the log levels, then metrics, then events.
+#[cfg(feature = "level-stats")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub(crate) struct ClassCounters {
     pub(crate) written: [u32; CLASSES],
     pub(crate) dropped: [u32; CLASSES],
     pub(crate) overwritten: [u32; CLASSES],
-    /// Log records whose target or message was cut.
-    pub truncated: u32,
+}
+
+#[cfg(feature = "level-stats")]
+impl ClassCounters {
+    pub(crate) const fn new() -> Self {
+        ClassCounters { written: [0; CLASSES], dropped: [0; CLASSES], overwritten: [0; CLASSES] }
+    }
+
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub(crate) fn stored(&mut self, class: usize) {
+        self.written[class] = self.written[class].wrapping_add(1);
+    }
+
+    pub(crate) fn refused(&mut self, class: usize) {
+        self.dropped[class] = self.dropped[class].wrapping_add(1);
+    }
+
+    pub(crate) fn overwrote(&mut self, class: usize, count: u32) {
+        self.overwritten[class] = self.overwritten[class].wrapping_add(count);
+    }
 }
 
 impl RingStats {
-    /// Log records stored at `level`.
-    pub fn written_at(&self, level: Level) -> u32 {
-        self.written[level as usize]
-    }
-
-    /// Log records refused at `level` (ring full in drop-newest mode, or too large).
-    pub fn dropped_at(&self, level: Level) -> u32 {
-        self.dropped[level as usize]
-    }
-
-    /// Stored log records at `level` later overwritten to make room.
-    pub fn overwritten_at(&self, level: Level) -> u32 {
-        self.overwritten[level as usize]
-    }
-
-    /// Metric samples stored, refused and overwritten.
-    pub fn metrics(&self) -> (u32, u32, u32) {
-        (self.written[CLASS_METRIC], self.dropped[CLASS_METRIC], self.overwritten[CLASS_METRIC])
-    }
-
-    /// Events stored, refused and overwritten.
-    pub fn events(&self) -> (u32, u32, u32) {
-        (self.written[CLASS_EVENT], self.dropped[CLASS_EVENT], self.overwritten[CLASS_EVENT])
-    }
-
-    /// Entries refused, all classes.
-    pub fn dropped_total(&self) -> u64 {
-        self.dropped.iter().map(|&n| u64::from(n)).sum()
-    }
-
-    /// Entries overwritten, all classes.
-    pub fn overwritten_total(&self) -> u64 {
-        self.overwritten.iter().map(|&n| u64::from(n)).sum()
-    }
-
     /// Entries stored, all classes.
     pub fn written_total(&self) -> u64 {
-        self.written.iter().map(|&n| u64::from(n)).sum()
+        u64::from(self.written)
+    }
+
+    /// Entries refused, all classes (ring full in drop-newest mode, or too large).
+    pub fn dropped_total(&self) -> u64 {
+        u64::from(self.dropped)
+    }
+
+    /// Stored entries later overwritten to make room, all classes.
+    pub fn overwritten_total(&self) -> u64 {
+        u64::from(self.overwritten)
     }
 
     /// Everything lost: refused plus overwritten.
@@ -93,5 +102,47 @@ impl RingStats {
             return 100.0;
         }
         self.used_bytes as f64 * 100.0 / self.capacity as f64
+    }
+}
+
+/// Per-class figures, kept with the `level-stats` feature (96 bytes of RAM
+/// per ring).
+///
+/// ```
+/// use vitals_core::{Level, Policy, Ring};
+/// let mut ring = Ring::new([0u8; 64], Policy::DropNewest);
+/// ring.push_log(0, Level::Error, b"x", &[b'!'; 40])?;
+/// assert!(ring.push_log(0, Level::Error, b"x", &[b'!'; 40]).is_err());
+/// assert_eq!(ring.stats().written_at(Level::Error), 1);
+/// assert_eq!(ring.stats().dropped_at(Level::Error), 1);
+/// # Ok::<(), vitals_core::PushError>(())
+/// ```
+#[cfg(feature = "level-stats")]
+impl RingStats {
+    /// Log records stored at `level`.
+    pub fn written_at(&self, level: Level) -> u32 {
+        self.by_class.written[level as usize]
+    }
+
+    /// Log records refused at `level` (ring full in drop-newest mode, or too large).
+    pub fn dropped_at(&self, level: Level) -> u32 {
+        self.by_class.dropped[level as usize]
+    }
+
+    /// Stored log records at `level` later overwritten to make room.
+    pub fn overwritten_at(&self, level: Level) -> u32 {
+        self.by_class.overwritten[level as usize]
+    }
+
+    /// Metric samples stored, refused and overwritten.
+    pub fn metrics(&self) -> (u32, u32, u32) {
+        let c = &self.by_class;
+        (c.written[CLASS_METRIC], c.dropped[CLASS_METRIC], c.overwritten[CLASS_METRIC])
+    }
+
+    /// Events stored, refused and overwritten.
+    pub fn events(&self) -> (u32, u32, u32) {
+        let c = &self.by_class;
+        (c.written[CLASS_EVENT], c.dropped[CLASS_EVENT], c.overwritten[CLASS_EVENT])
     }
 }

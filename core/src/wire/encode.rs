@@ -66,7 +66,7 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
     let mut more = false;
     loop {
         let mark = reader.mark();
-        let Some((_, raw)) = reader.next_raw() else { break };
+        let Some(raw) = reader.next_raw() else { break };
         if fits(raw_len + raw.len()) {
             digest.update(raw);
             if encoder.push(raw).is_err() {
