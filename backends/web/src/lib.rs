@@ -38,7 +38,6 @@
 
 mod clock;
 pub mod console;
-mod js;
 mod logger;
 pub mod panic;
 mod sampler;

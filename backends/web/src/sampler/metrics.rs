@@ -2,7 +2,8 @@
 
 use vitals_core::{MetricId, MetricKind, Registry, RegistryError, Series, Unit};
 
-/// One browser metric: name, unit, kind, and where it comes from.
+/// One browser metric: name, unit and kind (where each comes from is in
+/// the table of the `sampler` module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BrowserMetric {
     /// Dotted name in the registry.
@@ -11,35 +12,28 @@ pub struct BrowserMetric {
     pub unit: Unit,
     /// Gauge or counter.
     pub kind: MetricKind,
-    /// The browser API it is read from.
-    pub source: &'static str,
 }
 
-const fn metric(name: &'static str, unit: Unit, kind: MetricKind, source: &'static str) -> BrowserMetric {
-    BrowserMetric { name, unit, kind, source }
+const fn metric(name: &'static str, unit: Unit, kind: MetricKind) -> BrowserMetric {
+    BrowserMetric { name, unit, kind }
 }
 
 /// Every metric the sampler can report, in [`BrowserMetrics`] field order.
 pub const BROWSER_METRICS: [BrowserMetric; 14] = [
-    metric("browser.js_heap_used", Unit::Bytes, MetricKind::Gauge, "performance.memory.usedJSHeapSize"),
-    metric("browser.js_heap_total", Unit::Bytes, MetricKind::Gauge, "performance.memory.totalJSHeapSize"),
-    metric("browser.js_heap_limit", Unit::Bytes, MetricKind::Gauge, "performance.memory.jsHeapSizeLimit"),
-    metric("browser.cpu_cores", Unit::None, MetricKind::Gauge, "navigator.hardwareConcurrency"),
-    metric("browser.device_memory", Unit::Bytes, MetricKind::Gauge, "navigator.deviceMemory (GiB, as bytes)"),
-    metric("browser.net_type", Unit::None, MetricKind::Gauge, "navigator.connection.effectiveType"),
-    metric("browser.net_downlink_mbps", Unit::None, MetricKind::Gauge, "navigator.connection.downlink"),
-    metric("browser.net_rtt", Unit::Milliseconds, MetricKind::Gauge, "navigator.connection.rtt"),
-    metric("browser.fps", Unit::Hertz, MetricKind::Gauge, "requestAnimationFrame deltas"),
-    metric("browser.long_tasks", Unit::None, MetricKind::Counter, "PerformanceObserver 'longtask' entries"),
-    metric(
-        "browser.long_task_time",
-        Unit::Milliseconds,
-        MetricKind::Counter,
-        "PerformanceObserver 'longtask' durations",
-    ),
-    metric("browser.storage_used", Unit::Bytes, MetricKind::Gauge, "navigator.storage.estimate().usage"),
-    metric("browser.storage_quota", Unit::Bytes, MetricKind::Gauge, "navigator.storage.estimate().quota"),
-    metric("browser.uptime", Unit::Seconds, MetricKind::Gauge, "performance.now()"),
+    metric("browser.js_heap_used", Unit::Bytes, MetricKind::Gauge),
+    metric("browser.js_heap_total", Unit::Bytes, MetricKind::Gauge),
+    metric("browser.js_heap_limit", Unit::Bytes, MetricKind::Gauge),
+    metric("browser.cpu_cores", Unit::None, MetricKind::Gauge),
+    metric("browser.device_memory", Unit::Bytes, MetricKind::Gauge),
+    metric("browser.net_type", Unit::None, MetricKind::Gauge),
+    metric("browser.net_downlink_mbps", Unit::None, MetricKind::Gauge),
+    metric("browser.net_rtt", Unit::Milliseconds, MetricKind::Gauge),
+    metric("browser.fps", Unit::Hertz, MetricKind::Gauge),
+    metric("browser.long_tasks", Unit::None, MetricKind::Counter),
+    metric("browser.long_task_time", Unit::Milliseconds, MetricKind::Counter),
+    metric("browser.storage_used", Unit::Bytes, MetricKind::Gauge),
+    metric("browser.storage_quota", Unit::Bytes, MetricKind::Gauge),
+    metric("browser.uptime", Unit::Seconds, MetricKind::Gauge),
 ];
 
 /// `effectiveType` values, by the instance number of `browser.net_type`
@@ -127,6 +121,26 @@ impl BrowserMetrics {
             storage_quota,
             uptime,
         })
+    }
+
+    /// The ids in [`BROWSER_METRICS`] order.
+    pub fn ids(&self) -> [MetricId; BROWSER_METRICS.len()] {
+        [
+            self.js_heap_used,
+            self.js_heap_total,
+            self.js_heap_limit,
+            self.cpu_cores,
+            self.device_memory,
+            self.net_type,
+            self.net_downlink,
+            self.net_rtt,
+            self.fps,
+            self.long_tasks,
+            self.long_task_time,
+            self.storage_used,
+            self.storage_quota,
+            self.uptime,
+        ]
     }
 
     /// The series of `browser.net_type` for an `effectiveType` string.

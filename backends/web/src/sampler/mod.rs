@@ -19,7 +19,8 @@
 //! | `browser.uptime` | s | gauge | `performance.now()` |
 //!
 //! An API the browser lacks means its metric is absent from the sample —
-//! never an exception: every optional object is read through `Reflect`.
+//! never an exception: every optional object is read in JavaScript
+//! (`browser.js`) behind a `try`.
 //!
 //! # Example
 //!
@@ -34,52 +35,43 @@
 //! # Ok::<(), vitals_core::RegistryError>(())
 //! ```
 
-mod frames;
-mod long_tasks;
 mod metrics;
-mod storage;
 
 pub use metrics::{BrowserMetric, BrowserMetrics, BROWSER_METRICS, EFFECTIVE_TYPES};
 
 use vitals_core::{Ring, Series};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
 
-use crate::js;
-use frames::FrameCounter;
-use long_tasks::LongTaskObserver;
-use storage::StorageEstimate;
-
-/// Bytes in a GiB, the unit of `navigator.deviceMemory`.
-const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+// The browser APIs are read in JavaScript (`browser.js`): a missing object
+// or a throwing getter there costs one `try`, and the frame counter, the
+// long-task observer and the storage estimate need no Rust closures.
+#[wasm_bindgen(module = "/src/sampler/browser.js")]
+extern "C" {
+    fn sampler_start() -> JsValue;
+    fn sampler_stop(sampler: &JsValue);
+    fn sampler_read(sampler: &JsValue, out: &mut [f64]);
+}
 
 /// Reads browser metrics. Creating one starts the frame counter, the
 /// long-task observer and the first storage estimate, where the browser
 /// has them; dropping it stops them.
 pub struct BrowserSampler {
     metrics: BrowserMetrics,
-    frames: Option<FrameCounter>,
-    long_tasks: Option<LongTaskObserver>,
-    storage: Option<StorageEstimate>,
+    /// The JavaScript side: the frame counter, observer and estimate.
+    browser: JsValue,
 }
 
 impl core::fmt::Debug for BrowserSampler {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("BrowserSampler")
-            .field("frames", &self.frames.is_some())
-            .field("long_tasks", &self.long_tasks.is_some())
-            .field("storage", &self.storage.is_some())
-            .finish()
+        f.debug_struct("BrowserSampler").field("metrics", &self.metrics).finish_non_exhaustive()
     }
 }
 
 impl BrowserSampler {
     /// A sampler reporting under `metrics`, with its observers started.
     pub fn new(metrics: BrowserMetrics) -> Self {
-        BrowserSampler {
-            metrics,
-            frames: FrameCounter::start(),
-            long_tasks: LongTaskObserver::start(),
-            storage: StorageEstimate::start(),
-        }
+        BrowserSampler { metrics, browser: sampler_start() }
     }
 
     /// The metric ids this sampler reports under.
@@ -91,53 +83,18 @@ impl BrowserSampler {
     /// browser provides now.
     pub fn read(&mut self, out: &mut Vec<(Series, f64)>) {
         out.clear();
-        let m = &self.metrics;
-        let global = js::global();
-        let mut put = |metric: vitals_core::MetricId, value: Option<f64>| {
-            if let Some(value) = value {
-                out.push((metric.series(), value));
+        let mut values = [f64::NAN; BROWSER_METRICS.len()];
+        sampler_read(&self.browser, &mut values);
+        for (id, value) in self.metrics.ids().into_iter().zip(values) {
+            if value.is_nan() {
+                continue;
             }
-        };
-        let performance = js::get(&global, "performance");
-        let memory = performance.as_ref().and_then(|p| js::get(p, "memory"));
-        if let Some(memory) = &memory {
-            put(m.js_heap_used, js::number(memory, "usedJSHeapSize"));
-            put(m.js_heap_total, js::number(memory, "totalJSHeapSize"));
-            put(m.js_heap_limit, js::number(memory, "jsHeapSizeLimit"));
-        }
-        let navigator = js::get(&global, "navigator");
-        if let Some(navigator) = &navigator {
-            put(m.cpu_cores, js::number(navigator, "hardwareConcurrency"));
-            put(m.device_memory, js::number(navigator, "deviceMemory").map(|gib| gib * GIB));
-        }
-        let connection = navigator.as_ref().and_then(|n| js::get(n, "connection"));
-        let net_type = connection.as_ref().and_then(|c| js::string(c, "effectiveType"));
-        if let Some(connection) = &connection {
-            put(m.net_downlink, js::number(connection, "downlink"));
-            put(m.net_rtt, js::number(connection, "rtt"));
-        }
-        put(m.fps, self.frames.as_ref().and_then(FrameCounter::take_fps));
-        if let Some(long_tasks) = &self.long_tasks {
-            let (count, total_ms) = long_tasks.totals();
-            put(m.long_tasks, Some(count as f64));
-            put(m.long_task_time, Some(total_ms));
-        }
-        if let Some(storage) = &self.storage {
-            if let Some((usage, quota)) = storage.latest() {
-                put(m.storage_used, Some(usage));
-                put(m.storage_quota, Some(quota));
+            if id == self.metrics.net_type {
+                // The value is the type's code, and the instance too.
+                out.push((id.instance(value as u16), value));
+            } else {
+                out.push((id.series(), value));
             }
-            storage.refresh();
-        }
-        put(
-            m.uptime,
-            performance
-                .as_ref()
-                .and_then(|p| js::call(p, "now", &js_sys::Array::new())?.as_f64())
-                .map(|ms| ms / 1000.0),
-        );
-        if let Some(reading) = net_type.as_deref().and_then(|t| m.net_type_series(t)) {
-            out.push(reading);
         }
     }
 
@@ -150,5 +107,11 @@ impl BrowserSampler {
             .iter()
             .filter(|(series, value)| ring.push_metric(timestamp_us, *series, *value).is_ok())
             .count()
+    }
+}
+
+impl Drop for BrowserSampler {
+    fn drop(&mut self) {
+        sampler_stop(&self.browser);
     }
 }
