@@ -1,46 +1,19 @@
-//! The arguments of `log` read in one call into JavaScript: it checks both
-//! are strings, encodes them as UTF-8 straight into a buffer the caller
-//! owns (cut at a character boundary when they do not fit), and writes the
-//! time of the call. No `malloc`/`free`, no copy, one boundary crossing:
-//! the hot path of `vitals.info(target, message)`.
+//! The JavaScript half of the class (`bridge.js`) and the Rust side of
+//! each call into it. What is cheaper on that side of the boundary is done
+//! there: reading the `log` arguments straight into this module's memory,
+//! turning entry rows, counters and reports into plain objects, making
+//! errors and console lines, and writing numbers as text.
+//!
+//! The `log` arguments in one call: it checks both are strings, encodes
+//! them as UTF-8 straight into a buffer the caller owns (cut at a
+//! character boundary when they do not fit), and writes the time of the
+//! call. No `malloc`/`free`, no copy, one boundary crossing: the hot path
+//! of `vitals.info(target, message)`.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-#[wasm_bindgen(inline_js = r#"
-let memory = null;
-let bytes = new Uint8Array(0);
-let view = new DataView(new ArrayBuffer(8));
-const encoder = new TextEncoder();
-export function vitals_bind_memory(m) { memory = m; bytes = new Uint8Array(0); }
-function put(s, ptr, cap) {
-    const n = s.length;
-    if (n <= cap) {
-        let i = 0;
-        for (; i < n; i++) {
-            const c = s.charCodeAt(i);
-            if (c > 0x7f) break;
-            bytes[ptr + i] = c;
-        }
-        if (i === n) return n;
-    }
-    const r = encoder.encodeInto(s, bytes.subarray(ptr, ptr + cap));
-    return r.read < n ? r.written | 0x400 : r.written;
-}
-// Layout at ptr: Date.now() as f64, then the target (cap tcap), then the
-// message (cap mcap). Returns -1 or -2 when the target or the message is
-// not a string, else tlen | tcut << 10 | mlen << 11 | mcut << 21 (lengths
-// below 1024).
-export function vitals_log_args(target, message, ptr, tcap, mcap) {
-    if (typeof target !== "string") return -1;
-    if (typeof message !== "string") return -2;
-    if (bytes.byteLength === 0) { bytes = new Uint8Array(memory.buffer); view = new DataView(memory.buffer); }
-    view.setFloat64(ptr, Date.now(), true);
-    const t = put(target, ptr + 8, tcap);
-    const m = put(message, ptr + 8 + tcap, mcap);
-    return t | (m << 11);
-}
-"#)]
+#[wasm_bindgen(module = "/src/bridge.js")]
 extern "C" {
     fn vitals_bind_memory(memory: JsValue);
     fn vitals_log_args(
@@ -50,6 +23,28 @@ extern "C" {
         target_cap: u32,
         message_cap: u32,
     ) -> i32;
+    /// An error with message `a + b + c`: a `TypeError` (kind 0), a
+    /// `RangeError` (1) or an `Error` (2).
+    pub(crate) fn vitals_error(kind: u8, a: &str, b: &str, c: &str) -> JsValue;
+    /// `object[key]`; a getter that throws makes this throw the same.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn vitals_field(object: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+    /// `target: message` to the console method for `level` (0–5).
+    pub(crate) fn vitals_console(level: u8, target: &JsValue, message: &JsValue);
+    /// `value` as JavaScript writes it, with `digits` decimals unless negative.
+    pub(crate) fn vitals_number(value: f64, digits: i32) -> String;
+    /// The bytes of a `Uint8Array` or `ArrayBuffer`; throws a `TypeError` for anything else.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn vitals_bytes(value: &JsValue) -> Result<Vec<u8>, JsValue>;
+    /// `text` split at newlines, as an array of strings.
+    pub(crate) fn vitals_lines(text: &str) -> JsValue;
+    /// The rows `rows::Rows` wrote at `ptr` as entry objects; `anchor` is
+    /// the ring's Unix time at timestamp 0 in µs, NaN for none.
+    pub(crate) fn vitals_entries(ptr: u32, len: u32, anchor: f64) -> JsValue;
+    /// `VitalsStats` from its 19 numbers (see `Vitals::stats`).
+    pub(crate) fn vitals_stats(values: &[f64]) -> JsValue;
+    /// `ImportReport` from its 8 numbers (see `transfer::ImportReport`).
+    pub(crate) fn vitals_report(values: &[f64]) -> JsValue;
 }
 
 thread_local! {
@@ -70,7 +65,7 @@ pub(crate) enum NotAString {
     Message,
 }
 
-/// `log` arguments as read into a [`LogArgs::BYTES`]-byte buffer.
+/// `log` arguments as read into a buffer: time, target, message.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct LogArgs {
     /// `Date.now()` at the call, ms.

@@ -1,21 +1,12 @@
 //! Threshold crossings written into the ring: the core's
 //! `Event::Threshold` and a log line in the core's words
-//! (`WARN browser: fps 24 Hz ≤ 30 Hz`), with numbers formatted by
+//! (`WARN browser: fps 24 Hz ≤ 30 Hz`), with numbers written by
 //! JavaScript, so the module carries no float-to-text code of its own
 //! (about 25 KiB of wasm).
 
-use js_sys::Number;
 use vitals_core::{Crossing, Direction, Event, Level, MetricNames, Ring, Unit};
 
-/// A number as JavaScript writes it, with `digits` decimals when given.
-fn number(value: f64, digits: Option<u8>) -> String {
-    let number = Number::from(value);
-    let text = match digits {
-        Some(digits) => number.to_fixed(digits).ok(),
-        None => number.to_string_with_radix(10).ok(),
-    };
-    text.map(String::from).unwrap_or_default()
-}
+use crate::bridge::vitals_number;
 
 /// `value` with its unit, the way `vitals_core::format::Value` shows it:
 /// `93.5%`, `1.5 GiB`, `24 Hz`, `NaN`.
@@ -35,13 +26,17 @@ pub(crate) fn value_text(value: f64, unit: Unit) -> String {
                 scaled /= 1024.0;
                 prefix += 1;
             }
-            let digits = if prefix == 0 { None } else { Some(1) };
-            format!("{} {}", number(scaled, digits), PREFIXES[prefix])
+            let mut text = vitals_number(scaled, if prefix == 0 { -1 } else { 1 });
+            text.push(' ');
+            text.push_str(PREFIXES[prefix]);
+            text
         }
-        Unit::None => number(value, None),
+        Unit::None => vitals_number(value, -1),
         _ => {
             let whole = value.abs() < 1e15 && value.trunc() == value;
-            format!("{}{}", number(value, Some(if whole { 0 } else { 1 })), unit.symbol())
+            let mut text = vitals_number(value, if whole { 0 } else { 1 });
+            text.push_str(unit.symbol());
+            text
         }
     }
 }
@@ -64,7 +59,8 @@ pub(crate) fn write<B: AsRef<[u8]> + AsMut<[u8]>>(
         message.push(' ');
         message.push_str(label);
     } else if crossing.series.instance != 0 {
-        message.push_str(&format!(" #{}", crossing.series.instance));
+        message.push_str(" #");
+        message.push_str(&vitals_number(f64::from(crossing.series.instance), -1));
     }
     let (worse, better) = match direction {
         Direction::Above => ("≥", "below"),
@@ -72,16 +68,27 @@ pub(crate) fn write<B: AsRef<[u8]> + AsMut<[u8]>>(
     };
     let value = value_text(crossing.value, unit);
     let threshold = value_text(crossing.threshold, unit);
-    let level = match crossing.to {
-        Some(to) if crossing.from.is_none_or(|from| to > from) => {
-            message.push_str(&format!(" {value} {worse} {threshold}"));
-            to
+    // Worse: `usage 93.5% ≥ 90%`; better: `usage 42% back below 80% (was ERROR)`.
+    let worse_to = crossing.to.filter(|to| crossing.from.is_none_or(|from| *to > from));
+    message.push(' ');
+    message.push_str(&value);
+    match worse_to {
+        Some(_) => {
+            message.push(' ');
+            message.push_str(worse);
         }
-        to => {
-            let from = crossing.from.map_or("OK", Level::as_str);
-            message.push_str(&format!(" {value} back {better} {threshold} (was {from})"));
-            to.unwrap_or(Level::Info)
+        None => {
+            message.push_str(" back ");
+            message.push_str(better);
         }
-    };
+    }
+    message.push(' ');
+    message.push_str(&threshold);
+    if worse_to.is_none() {
+        message.push_str(" (was ");
+        message.push_str(crossing.from.map_or("OK", Level::as_str));
+        message.push(')');
+    }
+    let level = crossing.to.unwrap_or(Level::Info);
     let _ = ring.push_log(timestamp_us, level, target.as_bytes(), message.as_bytes());
 }

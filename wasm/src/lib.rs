@@ -22,9 +22,9 @@
 //! the module trap. The rest of the API is in the generated `.d.ts`.
 
 mod args;
+mod bridge;
 mod crossing;
-mod objects;
-mod strings;
+mod rows;
 mod timer;
 mod transfer;
 mod vitals;

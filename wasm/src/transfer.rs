@@ -1,11 +1,8 @@
 //! Moving a ring's contents in and out as the core wire format: the same
 //! bytes a firmware sends over a UART and `vitals decode` reads.
 
-use js_sys::Object;
 use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
 use vitals_core::{Cursor, EntryKind, Event, Ring};
-
-use crate::objects::set;
 
 /// Every stored entry as frames, oldest first.
 pub(crate) fn export<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &Ring<B>) -> Vec<u8> {
@@ -44,17 +41,19 @@ pub(crate) struct ImportReport {
 }
 
 impl ImportReport {
-    pub(crate) fn to_object(self) -> Object {
-        let object = Object::new();
-        set(&object, "imported", self.imported as f64);
-        set(&object, "refused", self.refused as f64);
-        set(&object, "frames", self.frames as f64);
-        set(&object, "badFrames", self.bad_frames as f64);
-        set(&object, "skippedBytes", self.skipped_bytes as f64);
-        set(&object, "gaps", self.gaps as f64);
-        set(&object, "lost", self.lost as f64);
-        set(&object, "anchored", self.anchored);
-        object
+    /// The numbers of `ImportReport` in the order `vitals_report` in
+    /// `bridge.js` reads them.
+    pub(crate) fn values(self) -> [f64; 8] {
+        [
+            self.imported as f64,
+            self.refused as f64,
+            self.frames as f64,
+            self.bad_frames as f64,
+            self.skipped_bytes as f64,
+            self.gaps as f64,
+            self.lost as f64,
+            f64::from(u8::from(self.anchored)),
+        ]
     }
 }
 

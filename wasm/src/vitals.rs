@@ -4,20 +4,19 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Object, Uint8Array};
 use vitals_core::{
     Clock, Cursor, Direction, EntryKind, Event, Level, LevelFilter, MetricId, MetricKind, MetricNames,
     Policy, Registry, RegistryError, Ring, Rule, RuleError, Rules, Series, TargetFilters, CATALOG,
     MAX_MESSAGE_LEN, MAX_TARGET_LEN,
 };
-use vitals_web::{console, BrowserMetrics, BrowserSampler, DateClock};
+use vitals_web::{BrowserMetrics, BrowserSampler, DateClock};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::args::{self, range_error, type_error};
+use crate::bridge::{self, vitals_error, LogArgs, NotAString};
 use crate::crossing;
-use crate::objects;
-use crate::strings::{self, LogArgs, NotAString};
+use crate::rows::Rows;
 use crate::timer::Interval;
 use crate::transfer;
 
@@ -123,17 +122,22 @@ pub struct Vitals {
 
 impl Vitals {
     fn state(&self) -> Result<std::cell::RefMut<'_, State>, JsValue> {
-        self.state.try_borrow_mut().map_err(|_| JsValue::from(js_sys::Error::new(BUSY)))
+        self.state.try_borrow_mut().map_err(|_| vitals_error(2, BUSY, "", ""))
     }
 
-    fn push_log(&self, level: Level, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+    fn push_log(
+        &self,
+        level: Level,
+        target_value: &JsValue,
+        message_value: &JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         let mut state = self.state()?;
         let State { scratch, filters, ring, console, clock, .. } = &mut *state;
         let args =
-            LogArgs::read(target, message, &mut scratch[..], MAX_TARGET_LEN).map_err(
+            LogArgs::read(target_value, message_value, &mut scratch[..], MAX_TARGET_LEN).map_err(
                 |which| match which {
-                    NotAString::Target => type_error("target must be a string"),
-                    NotAString::Message => type_error("message must be a string"),
+                    NotAString::Target => type_error("target", " must be a string"),
+                    NotAString::Message => type_error("message", " must be a string"),
                 },
             )?;
         let target_start = LogArgs::TIME;
@@ -146,10 +150,9 @@ impl Vitals {
         let now = clock.at(args.date_ms);
         let seq = ring.push_log_truncated(now, level, target, message, args.truncated).ok();
         if console.allows(level) {
-            // Copied out so a console override may call back into this object.
-            let line = console::line(target, message);
+            // Released first, so a console override may call back into this object.
             drop(state);
-            console::ConsoleMethod::for_level(level).call(&JsValue::from_str(&line));
+            bridge::vitals_console(level as u8, target_value, message_value);
         }
         Ok(seq.map(|seq| seq as f64))
     }
@@ -167,9 +170,9 @@ impl Vitals {
     ) -> Result<Vitals, JsValue> {
         let options = args::options(&options, "options")?;
         let options = options.as_ref();
-        let capacity = args::integer_field(options, "capacityBytes", "options")?.unwrap_or(DEFAULT_CAPACITY);
+        let capacity = args::integer_field(options, "capacityBytes", "options.")?.unwrap_or(DEFAULT_CAPACITY);
         if !(MIN_CAPACITY..=MAX_CAPACITY).contains(&capacity) {
-            return Err(range_error("options.capacityBytes must be from 256 to 268435456 (256 MiB)"));
+            return Err(range_error("options.capacityBytes", " must be from 256 to 268435456 (256 MiB)"));
         }
         let level = match args::field(options, "level")? {
             Some(value) => args::level_filter(&value, "options.level")?,
@@ -186,7 +189,7 @@ impl Vitals {
         let mut buffer = Vec::new();
         buffer
             .try_reserve_exact(capacity as usize)
-            .map_err(|_| range_error("options.capacityBytes is more memory than the page can have"))?;
+            .map_err(|_| range_error("options.capacityBytes", " is more memory than the page can have"))?;
         buffer.resize(capacity as usize, 0u8);
         let mut ring = Ring::new(buffer.into_boxed_slice(), Policy::OverwriteOldest);
         let clock = DateClock::new();
@@ -194,7 +197,7 @@ impl Vitals {
         let _ = ring.push_event(now, Event::Anchor { unix_us: clock.origin_unix_us() + now });
         let mut registry = Registry::new();
         let browser = BrowserMetrics::register(&mut registry)
-            .map_err(|_| range_error("the metric registry cannot hold the browser metrics"))?;
+            .map_err(|_| range_error("the metric registry", " cannot hold the browser metrics"))?;
         let state = Rc::new(RefCell::new(State {
             ring,
             registry,
@@ -207,7 +210,7 @@ impl Vitals {
             scratch: Box::new([0; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN]),
             clock,
         }));
-        strings::bind();
+        bridge::bind();
         install_panic_hook(&state);
         Ok(Vitals { state, timer: RefCell::new(None) })
     }
@@ -254,17 +257,20 @@ impl Vitals {
     /// registered as a gauge with `unit`); returns its sequence number.
     pub fn metric(&self, name: JsValue, value: JsValue, unit: JsValue) -> Result<Option<f64>, JsValue> {
         let name = args::text(&name, "name")?;
-        let value = value.as_f64().ok_or_else(|| type_error("value must be a number"))?;
+        let value = value.as_f64().ok_or_else(|| type_error("value", " must be a number"))?;
         let unit = args::unit(&unit)?;
         let mut state = self.state()?;
         let metric = match state.registry.find(&name) {
             Some(metric) => {
                 let known = state.registry.describe(metric).map(|info| info.unit);
                 if unit.is_some() && known != unit {
-                    return Err(type_error(&format!(
-                        "metric \"{name}\" has unit {}; record it without a unit or with that one",
-                        known.map_or("none", |u| u.as_str())
-                    )));
+                    let known = known.map_or("none", |u| u.as_str());
+                    return Err(vitals_error(
+                        0,
+                        &["metric \"", &name, "\" has unit "].concat(),
+                        known,
+                        "; record it without a unit or with that one",
+                    ));
                 }
                 metric
             }
@@ -287,9 +293,9 @@ impl Vitals {
     /// Samples now and then every `intervalMs` (10 ms to 2^31 − 1 ms),
     /// replacing any earlier timer.
     pub fn start(&self, #[wasm_bindgen(js_name = intervalMs)] interval_ms: JsValue) -> Result<(), JsValue> {
-        let ms = interval_ms.as_f64().ok_or_else(|| type_error("intervalMs must be a number"))?;
+        let ms = interval_ms.as_f64().ok_or_else(|| type_error("intervalMs", " must be a number"))?;
         if !(MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&ms) {
-            return Err(range_error("intervalMs must be from 10 to 2147483647"));
+            return Err(range_error("intervalMs", " must be from 10 to 2147483647"));
         }
         self.stop();
         self.state()?.sample();
@@ -330,11 +336,11 @@ impl Vitals {
     pub fn entries(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: JsValue,
-    ) -> Result<Array, JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let query = args::options(&query, "query")?;
         let query = query.as_ref();
-        let since = args::integer_field(query, "since", "query")?.unwrap_or(0);
-        let limit = args::integer_field(query, "limit", "query")?.unwrap_or(u64::MAX);
+        let since = args::integer_field(query, "since", "query.")?.unwrap_or(0);
+        let limit = args::integer_field(query, "limit", "query.")?.unwrap_or(u64::MAX);
         let level = match args::field(query, "level")? {
             Some(value) => args::level_filter(&value, "query.level")?,
             None => LevelFilter::Trace,
@@ -345,12 +351,11 @@ impl Vitals {
                 "log" => Some(0),
                 "metric" => Some(1),
                 "event" => Some(2),
-                _ => return Err(range_error("query.type must be \"log\", \"metric\" or \"event\"")),
+                _ => return Err(range_error("query.type", " must be \"log\", \"metric\" or \"event\"")),
             },
         };
         let state = self.state()?;
-        let anchor = state.ring.anchor();
-        let out = Array::new();
+        let mut rows = Rows::default();
         let mut cursor = Cursor::since(since);
         let mut count = 0u64;
         for entry in state.ring.read(&mut cursor) {
@@ -365,40 +370,60 @@ impl Vitals {
             if !passes || kind.is_some_and(|k| k != this_kind) {
                 continue;
             }
-            out.push(&objects::entry(&entry, anchor, &state.registry));
+            rows.entry(&entry, &state.registry);
             count += 1;
         }
-        Ok(out)
+        let anchor = state.ring.anchor().map_or(f64::NAN, |a| a as f64);
+        Ok(bridge::vitals_entries(rows.bytes.as_ptr() as u32, rows.bytes.len() as u32, anchor))
     }
 
     /// The ring's counters and fill.
     #[wasm_bindgen(unchecked_return_type = "VitalsStats")]
-    pub fn stats(&self) -> Result<Object, JsValue> {
-        Ok(objects::stats(&self.state()?.ring.stats()))
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        let stats = self.state()?.ring.stats();
+        let mut values = [
+            stats.capacity as f64,
+            stats.used_bytes as f64,
+            stats.fill_percent(),
+            stats.len as f64,
+            stats.first_seq as f64,
+            stats.next_seq as f64,
+            stats.written_total() as f64,
+            stats.dropped_total() as f64,
+            stats.overwritten_total() as f64,
+            stats.lost_total() as f64,
+            stats.truncated as f64,
+            // Log entries by level (11–16), metric samples, events.
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            stats.metrics().0 as f64,
+            stats.events().0 as f64,
+        ];
+        for level in Level::ALL {
+            values[11 + level as usize] = stats.written_at(level) as f64;
+        }
+        Ok(bridge::vitals_stats(&values))
     }
 
     /// Every stored entry in the Vitals wire format (COBS frames with
     /// CRCs), as `vitals decode` and `importBinary` read it.
     #[wasm_bindgen(js_name = exportBinary)]
-    pub fn export_binary(&self) -> Result<Uint8Array, JsValue> {
-        let bytes = transfer::export(&self.state()?.ring);
-        Ok(Uint8Array::from(bytes.as_slice()))
+    pub fn export_binary(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(transfer::export(&self.state()?.ring))
     }
 
     /// Appends the entries of a dump (a `Uint8Array` or `ArrayBuffer` in
     /// the wire format, from any Vitals: a page, a firmware, a desktop);
     /// damaged frames are skipped and reported.
     #[wasm_bindgen(js_name = importBinary, unchecked_return_type = "ImportReport")]
-    pub fn import_binary(&self, bytes: JsValue) -> Result<Object, JsValue> {
-        let bytes = if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
-            array.to_vec()
-        } else if let Some(buffer) = bytes.dyn_ref::<js_sys::ArrayBuffer>() {
-            Uint8Array::new(buffer).to_vec()
-        } else {
-            return Err(type_error("bytes must be a Uint8Array or an ArrayBuffer"));
-        };
+    pub fn import_binary(&self, bytes: JsValue) -> Result<JsValue, JsValue> {
+        let bytes = bridge::vitals_bytes(&bytes)?;
         let mut state = self.state()?;
-        Ok(transfer::import(&mut state.ring, &bytes).to_object())
+        Ok(bridge::vitals_report(&transfer::import(&mut state.ring, &bytes).values()))
     }
 
     /// Keeps log entries at or above `level` (a name, 0–6, or `"off"`) for
@@ -417,10 +442,10 @@ impl Vitals {
         let target = args::text(&target, "target")?;
         let filter = args::level_filter(&level, "level")?;
         if target.trim().is_empty() {
-            return Err(range_error("target must not be empty: use setLevel for the default"));
+            return Err(range_error("target", " must not be empty: use setLevel for the default"));
         }
         self.state()?.filters.set(&target, filter).map_err(|_| {
-            range_error("target rule refused: targets are at most 64 bytes and an instance holds 16 rules")
+            range_error("target rule", " refused: targets are at most 64 bytes and an instance holds 16 rules")
         })
     }
 
@@ -446,35 +471,38 @@ impl Vitals {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: JsValue,
     ) -> Result<(), JsValue> {
-        let options = args::options(&rule, "rule")?.ok_or_else(|| type_error("rule must be an object"))?;
+        let options = args::options(&rule, "rule")?.ok_or_else(|| type_error("rule", " must be an object"))?;
         let options = Some(&options);
         let name = match args::field(options, "metric")? {
             Some(value) => args::text(&value, "rule.metric")?,
-            None => return Err(type_error("rule.metric must be a metric name")),
+            None => return Err(type_error("rule.metric", " must be a metric name")),
         };
-        let instance = args::integer_field(options, "instance", "rule")?.unwrap_or(0);
+        let instance = args::integer_field(options, "instance", "rule.")?.unwrap_or(0);
         let instance =
-            u16::try_from(instance).map_err(|_| range_error("rule.instance must be at most 65535"))?;
+            u16::try_from(instance).map_err(|_| range_error("rule.instance", " must be at most 65535"))?;
         let thresholds = [
-            args::number_field(options, "warn", "rule")?,
-            args::number_field(options, "error", "rule")?,
-            args::number_field(options, "critical", "rule")?,
+            args::number_field(options, "warn", "rule.")?,
+            args::number_field(options, "error", "rule.")?,
+            args::number_field(options, "critical", "rule.")?,
         ];
         if thresholds.iter().all(Option::is_none) {
-            return Err(type_error("a rule needs at least one of warn, error, critical"));
+            return Err(type_error("a rule", " needs at least one of warn, error, critical"));
         }
-        let for_samples = args::integer_field(options, "for", "rule")?.unwrap_or(1);
+        let for_samples = args::integer_field(options, "for", "rule.")?.unwrap_or(1);
         let for_samples = u8::try_from(for_samples)
             .ok()
             .filter(|n| *n >= 1)
-            .ok_or_else(|| range_error("rule.for must be from 1 to 255 samples"))?;
-        let hysteresis = args::number_field(options, "hysteresis", "rule")?.unwrap_or(0.0);
-        let below = args::bool_field(options, "below", "rule")?.unwrap_or(false);
+            .ok_or_else(|| range_error("rule.for", " must be from 1 to 255 samples"))?;
+        let hysteresis = args::number_field(options, "hysteresis", "rule.")?.unwrap_or(0.0);
+        let below = args::bool_field(options, "below", "rule.")?.unwrap_or(false);
         let mut state = self.state()?;
         let metric = state.registry.find(&name).ok_or_else(|| {
-            range_error(&format!(
-                "rule.metric \"{name}\" is not known: use a catalog or browser.* name, or record it once with metric()"
-            ))
+            vitals_error(
+                1,
+                &["rule.metric \"", &name].concat(),
+                "\" is not known: use a catalog or browser.* name,",
+                " or record it once with metric()",
+            )
         })?;
         let rule = Rule {
             series: metric.instance(instance),
@@ -484,29 +512,30 @@ impl Vitals {
             hysteresis,
         };
         state.rules.add(rule).map_err(|e| match e {
-            RuleError::Full => range_error("rule table is full (32 rules)"),
-            RuleError::Unordered => {
-                range_error("rule thresholds must be ordered warn <= error <= critical (>= with below: true)")
-            }
-            _ => range_error("rule thresholds must be finite numbers and hysteresis finite and >= 0"),
+            RuleError::Full => range_error("rule table", " is full (32 rules)"),
+            RuleError::Unordered => range_error(
+                "rule thresholds",
+                " must be ordered warn <= error <= critical (>= with below: true)",
+            ),
+            _ => range_error("rule thresholds", " must be finite numbers and hysteresis finite and >= 0"),
         })
     }
 
     /// The names of the metrics this instance knows: the catalog's, the
     /// browser metrics and those recorded with `metric()`.
     #[wasm_bindgen(js_name = metricNames, unchecked_return_type = "string[]")]
-    pub fn metric_names(&self) -> Result<Array, JsValue> {
+    pub fn metric_names(&self) -> Result<JsValue, JsValue> {
         let state = self.state()?;
-        let out = Array::new();
-        for (_, info) in CATALOG.iter() {
-            out.push(&info.name.into());
-        }
-        for i in 0..state.registry.custom_len() {
-            if let Some(info) = state.registry.describe(MetricId(MetricId::CUSTOM_BASE + i as u16)) {
-                out.push(&info.name.into());
+        let custom = (0..state.registry.custom_len())
+            .filter_map(|i| state.registry.describe(MetricId(MetricId::CUSTOM_BASE + i as u16)));
+        let mut names = String::new();
+        for info in CATALOG.iter().map(|(_, info)| *info).chain(custom) {
+            if !names.is_empty() {
+                names.push('\n');
             }
+            names.push_str(info.name);
         }
-        Ok(out)
+        Ok(bridge::vitals_lines(&names))
     }
 }
 
@@ -518,9 +547,14 @@ impl Drop for Vitals {
 
 fn registry_error(error: RegistryError, name: &str) -> JsValue {
     match error {
-        RegistryError::Full => range_error("metric registry is full (64 metrics)"),
-        RegistryError::NameTooLong => range_error("metric name is longer than 48 bytes"),
-        RegistryError::Conflict => type_error(&format!("metric \"{name}\" exists with another unit or kind")),
-        _ => type_error("metric name must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`"),
+        RegistryError::Full => range_error("metric registry", " is full (64 metrics)"),
+        RegistryError::NameTooLong => range_error("metric name", " is longer than 48 bytes"),
+        RegistryError::Conflict => {
+            vitals_error(0, "metric \"", name, "\" exists with another unit or kind")
+        }
+        _ => type_error(
+            "metric name",
+            " must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`",
+        ),
     }
 }

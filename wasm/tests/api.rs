@@ -33,7 +33,7 @@ fn quiet() -> Vitals {
 }
 
 fn entries(vitals: &Vitals, query: &str) -> Vec<JsValue> {
-    vitals.entries(js(query)).unwrap().iter().collect()
+    Array::from(&vitals.entries(js(query)).unwrap()).iter().collect()
 }
 
 fn is_type_error(error: &JsValue) -> bool {
@@ -299,7 +299,7 @@ fn export_then_import_round_trips() {
     a.metric("app.queue".into(), 17.into(), JsValue::UNDEFINED).unwrap();
     a.metric("memory.used".into(), 1.5e9.into(), JsValue::UNDEFINED).unwrap();
     a.sample().unwrap();
-    let dump = a.export_binary().unwrap();
+    let dump = Uint8Array::from(a.export_binary().unwrap().as_slice());
     assert!(dump.length() > 20);
     let b = quiet();
     b.metric("app.queue".into(), 0.into(), JsValue::UNDEFINED).unwrap(); // same custom id order
@@ -405,14 +405,14 @@ fn stats_count_what_the_ring_did() {
     for i in 0..50 {
         vitals.error("app".into(), format!("message number {i}").into()).unwrap();
     }
-    let stats: JsValue = vitals.stats().unwrap().into();
+    let stats = vitals.stats().unwrap();
     assert_eq!(num(&stats, "capacity"), 256.0);
     assert!(num(&stats, "overwritten") > 0.0);
     assert_eq!(num(&stats, "lost"), num(&stats, "dropped") + num(&stats, "overwritten"));
     assert_eq!(num(&get(&stats, "byLevel"), "error"), 50.0);
     assert!(num(&stats, "entries") < 50.0);
     assert!(num(&stats, "fillPercent") > 50.0);
-    let names = vitals.metric_names().unwrap();
+    let names = Array::from(&vitals.metric_names().unwrap());
     assert!(names.includes(&"browser.fps".into(), 0) && names.includes(&"cpu.usage".into(), 0));
     let _: &Object = names.unchecked_ref();
 }

@@ -1,0 +1,112 @@
+//! Entries as compact byte rows for `bridge.js`, which turns them into
+//! plain objects (`VitalsEntry`): one call and one copy-free read for a
+//! whole query, instead of a boundary crossing per field.
+//!
+//! A row is the kind (`u8`: 0 log, 1 metric, 2 event, 3 unknown), the
+//! sequence number and timestamp (`f64` each), then by kind:
+//!
+//! - log: level (`u8`), truncated (`u8`), target and message (text);
+//! - metric: series, value (`f64`);
+//! - event: code (`u8`) then dropped: count (`f64`) · boot: reason (text) ·
+//!   anchor: Unix µs (`f64`) · threshold: series, value and threshold
+//!   (`f64`), from and to (`u8` level, 6 for OK) · 4: unknown.
+//!
+//! A series is the metric's name (text, empty when unknown), id (`u16`),
+//! unit (text, empty for none), instance (`u16`) and label (text). Numbers
+//! are little-endian; text is a `u16` length and UTF-8 bytes.
+
+use vitals_core::{Entry, EntryKind, Event, Level, MetricNames, Series, Unit};
+
+/// Rows being written.
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// A level, or 6 (OK) for none.
+fn level_code(level: Option<Level>) -> u8 {
+    level.map_or(6, |l| l as u8)
+}
+
+impl Rows {
+    fn u8(&mut self, value: u8) {
+        self.bytes.push(value);
+    }
+
+    fn u16(&mut self, value: u16) {
+        self.bytes.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn f64(&mut self, value: f64) {
+        self.bytes.extend_from_slice(&value.to_le_bytes());
+    }
+
+    fn text(&mut self, text: &[u8]) {
+        let text = text.get(..usize::from(u16::MAX)).unwrap_or(text);
+        self.u16(text.len() as u16);
+        self.bytes.extend_from_slice(text);
+    }
+
+    fn series(&mut self, series: Series, names: &impl MetricNames) {
+        let info = names.describe(series.metric);
+        self.text(info.map_or("", |i| i.name).as_bytes());
+        self.u16(series.metric.0);
+        let unit = info.map_or(Unit::None, |i| i.unit);
+        self.text(if unit == Unit::None { b"" } else { unit.as_str().as_bytes() });
+        self.u16(series.instance);
+        self.text(names.instance_label(series).unwrap_or("").as_bytes());
+    }
+
+    /// Appends one entry.
+    pub(crate) fn entry(&mut self, entry: &Entry<'_>, names: &impl MetricNames) {
+        let kind = match &entry.kind {
+            EntryKind::Log(_) => 0,
+            EntryKind::Metric(_) => 1,
+            EntryKind::Event(_) => 2,
+            _ => 3,
+        };
+        self.u8(kind);
+        self.f64(entry.seq as f64);
+        self.f64(entry.timestamp_us as f64);
+        match &entry.kind {
+            EntryKind::Log(log) => {
+                self.u8(log.level as u8);
+                self.u8(u8::from(log.truncated));
+                self.text(log.target);
+                self.text(log.message);
+            }
+            EntryKind::Metric(sample) => {
+                self.series(sample.series, names);
+                self.f64(sample.value);
+            }
+            EntryKind::Event(event) => self.event(event, names),
+            _ => {}
+        }
+    }
+
+    fn event(&mut self, event: &Event, names: &impl MetricNames) {
+        match event {
+            Event::Dropped { count } => {
+                self.u8(0);
+                self.f64(*count as f64);
+            }
+            Event::Boot { reason } => {
+                self.u8(1);
+                self.text(reason.as_str().as_bytes());
+            }
+            Event::Anchor { unix_us } => {
+                self.u8(2);
+                self.f64(*unix_us as f64);
+            }
+            Event::Threshold(crossing) => {
+                self.u8(3);
+                self.series(crossing.series, names);
+                self.f64(crossing.value);
+                self.f64(crossing.threshold);
+                self.u8(level_code(crossing.from));
+                self.u8(level_code(crossing.to));
+            }
+            _ => self.u8(4),
+        }
+    }
+}
