@@ -1,7 +1,14 @@
-//! `cargo xtask bench`: the core's criterion benchmarks, then the seed's
-//! Python baseline (`logging` + `psutil`) for comparison, with raw outputs
-//! kept under `target/bench-results/` (criterion keeps its own under
-//! `target/criterion/`).
+//! `cargo xtask bench`: every benchmark of the project beside its peers in
+//! one run, then the report.
+//!
+//! In order: the core's criterion benchmarks, the desktop's, the seed's
+//! Python baseline (`logging` + `psutil`) and psutil sampled cold, the
+//! footprint minute (`vitals monitor` beside `prometheus-node-exporter` and
+//! the seed's loop), the wasm module's size and speed, its size beside
+//! `console_log` and `tracing-wasm` built the same way, and the firmware
+//! footprint. Raw outputs are kept under `target/bench-results/`
+//! (criterion keeps its own under `target/criterion/`); the last step
+//! writes `BENCHMARKS.md` and its charts from them ([`crate::report`]).
 
 use std::fs;
 use std::path::PathBuf;
@@ -9,6 +16,8 @@ use std::path::PathBuf;
 use crate::command::Cmd;
 use crate::error::Error;
 use crate::footprint;
+use crate::report::collect::files;
+use crate::report::machine::RunInfo;
 use crate::setup::{apt, python};
 use crate::steps::{self, Step, Summary};
 use crate::workspace;
@@ -41,9 +50,16 @@ print(json.dumps({"case": "sample_psutil_cold", "n": len(times), "ns_per_op": ti
 /// time logging calls that are compiled out.
 const BENCH_FEATURES: &str = "std,log,critical-section";
 
-/// Runs the benchmarks and returns what happened to each step.
-pub(crate) fn run() -> Summary {
-    let results = workspace::target_dir().join("bench-results");
+/// The last step's name.
+const REPORT_STEP: &str = "report: BENCHMARKS.md and docs/bench/*.svg";
+
+/// Runs the benchmarks and the report, or with `report_only` the report
+/// alone, and returns what happened to each step.
+pub(crate) fn run(report_only: bool) -> Summary {
+    if report_only {
+        return steps::run_all(vec![Step::new(REPORT_STEP).call(crate::report::write)]);
+    }
+    let results = crate::report::results_dir();
     let seed = workspace::root().join(SEED_BENCH);
     let seed_missing = (!seed.is_file()).then_some("no ../shared/anchors/seed_python_bench.py");
 
@@ -57,19 +73,26 @@ pub(crate) fn run() -> Summary {
     let rust = Cmd::cargo().args(["bench", "-p", "vitals-core", "--features", BENCH_FEATURES]);
     let python = Cmd::new("python3").arg(seed.display().to_string());
     let python_cold = Cmd::new("python3").args(["-c", PSUTIL_COLD]);
-    let python_cold_out: PathBuf = results.join("psutil-cold.jsonl");
-    let rust_out: PathBuf = results.join("cargo-bench.txt");
-    let python_out: PathBuf = results.join("seed-python.jsonl");
+    let python_cold_out: PathBuf = results.join(files::PSUTIL_COLD);
+    let rust_out: PathBuf = results.join(files::CORE_BENCH);
+    let python_out: PathBuf = results.join(files::SEED_PYTHON);
 
     let desktop = Cmd::cargo().args(["bench", "-p", "vitals-desktop", "--bench", "desktop"]);
-    let desktop_out: PathBuf = results.join("desktop-bench.txt");
+    let desktop_out: PathBuf = results.join(files::DESKTOP_BENCH);
     let build_vitals = Cmd::cargo().args(["build", "--release", "-p", "vitals-desktop", "--bin", "vitals"]);
     let vitals_bin = workspace::target_dir().join("release").join("vitals");
-    let footprint_out: PathBuf = results.join("footprint.md");
+    let footprint_out: PathBuf = results.join(files::FOOTPRINT_MD);
+    let run_info = results.join(files::RUN_INFO);
 
     println!("raw results go to {}", results.display());
     let mut plan = vec![
-        Step::new("cargo bench (core)").call(make_dir).call(move || rust.run_tee(&rust_out)),
+        Step::new("cargo bench (core)")
+            .call(make_dir)
+            .call({
+                let run_info = run_info.clone();
+                move || RunInfo::record_start(&run_info)
+            })
+            .call(move || rust.run_tee(&rust_out)),
         Step::new("cargo bench (desktop)").call(move || desktop.run_tee(&desktop_out)),
         Step::new("seed python baseline")
             .call(|| python::ensure_module("psutil", "psutil"))
@@ -82,13 +105,32 @@ pub(crate) fn run() -> Summary {
             .run(build_vitals)
             .call(move || footprint::run(&vitals_bin, &footprint_out)),
     ];
-    plan.extend(crate::web::bench_steps());
-    let firmware_out: PathBuf = results.join("firmware-footprint.md");
+    plan.extend(crate::web::bench_steps(&results));
+    let peers_results = results.clone();
+    plan.push(
+        Step::new("size (vitals-wasm beside console_log and tracing-wasm)")
+            .call(move || crate::wasm_peers::measure(&peers_results)),
+    );
+    let firmware_out: PathBuf = results.join(files::FIRMWARE);
     plan.push(Step::new("footprint: firmware flash/RAM and wire bytes").call(move || {
         let table = crate::firmware::footprint()?;
         print!("{table}");
         std::fs::write(&firmware_out, table)
             .map_err(|e| crate::error::Error::new(format!("{}: {e}", firmware_out.display())))
     }));
-    steps::run_all(plan)
+    let end = run_info.clone();
+    plan.push(Step::new(REPORT_STEP).call(move || RunInfo::record_end(&end)).call(crate::report::write));
+    let summary = steps::run_all(plan);
+    if !summary.all_passed() {
+        // The report step was skipped: write what the run did measure, so
+        // its figures are not lost and the gaps are named.
+        let _ = RunInfo::record_end(&run_info);
+        match crate::report::write() {
+            Ok(()) => {
+                eprintln!("xtask: BENCHMARKS.md written from this partial run (missing figures are marked)")
+            }
+            Err(e) => eprintln!("xtask: could not write BENCHMARKS.md from the partial run: {e}"),
+        }
+    }
+    summary
 }

@@ -19,12 +19,18 @@ Commands:
           --bless      rewrite the firmware QEMU test's expected-output
                        snapshots (tests/tests/snapshots/) instead of
                        comparing with them (same as VITALS_BLESS=1)
-  bench
-        cargo bench for vitals-core (features std,log,critical-section)
-        and vitals-desktop, the seed's Python baseline (../shared/anchors/
-        seed_python_bench.py, if present), and a one-minute footprint run
-        of `vitals monitor` beside prometheus-node-exporter and the seed's
-        Python loop; raw output in target/bench-results/.
+  bench [--report-only]
+        Every benchmark beside its peers in one run: cargo bench for
+        vitals-core (features std,log,critical-section) and vitals-desktop,
+        the seed's Python baseline (../shared/anchors/seed_python_bench.py,
+        if present), a one-minute footprint run of `vitals monitor` beside
+        prometheus-node-exporter and the seed's Python loop, the wasm
+        module's size beside console_log and tracing-wasm and its speed in
+        headless Chromium, and the firmware footprint; raw output in
+        target/bench-results/. Ends by writing BENCHMARKS.md and its
+        charts (docs/bench/*.svg).
+          --report-only  only write BENCHMARKS.md and the charts from the
+                         raw results already in target/
   soak [--minutes N]
         Run the release `vitals monitor` at a 100 ms interval for N minutes
         (default 10), scraping /metrics every second; RSS and open fds go
@@ -47,8 +53,11 @@ Environment:
 pub(crate) enum Action {
     /// `cargo xtask test`.
     Test(TestOptions),
-    /// `cargo xtask bench`.
-    Bench,
+    /// `cargo xtask bench [--report-only]`.
+    Bench {
+        /// Only write `BENCHMARKS.md` from the raw results already there.
+        report_only: bool,
+    },
     /// `cargo xtask web`.
     Web,
     /// `cargo xtask soak --minutes N`, in seconds.
@@ -80,8 +89,10 @@ where
             }
             Ok(Action::Test(options))
         }
-        "bench" => match rest.first() {
-            None => Ok(Action::Bench),
+        "bench" => match rest.first().map(String::as_str) {
+            None => Ok(Action::Bench { report_only: false }),
+            Some("--report-only") if rest.len() == 1 => Ok(Action::Bench { report_only: true }),
+            Some("--report-only") => Err(unknown_option("bench", &rest[1])),
             Some(other) => Err(unknown_option("bench", other)),
         },
         "web" => match rest.first() {
@@ -150,6 +161,13 @@ mod tests {
         let err = parse_words("deploy").unwrap_err();
         assert!(err.to_string().contains("deploy"), "{err}");
         assert!(parse_words("bench --all").is_err());
+        assert!(parse_words("bench --report-only --all").is_err());
+    }
+
+    #[test]
+    fn bench_can_only_write_the_report() {
+        assert_eq!(parse_words("bench").unwrap(), Action::Bench { report_only: false });
+        assert_eq!(parse_words("bench --report-only").unwrap(), Action::Bench { report_only: true });
     }
 
     #[test]

@@ -10,10 +10,12 @@ mod error;
 mod firmware;
 mod footprint;
 mod process_tree;
+mod report;
 mod setup;
 mod soak;
 mod steps;
 mod suite;
+mod wasm_peers;
 mod web;
 mod workspace;
 
@@ -33,7 +35,7 @@ fn main() -> ExitCode {
     };
     let summary = match action {
         Action::Test(options) => suite::run(options),
-        Action::Bench => bench::run(),
+        Action::Bench { report_only } => bench::run(report_only),
         Action::Web => web::serve(),
         Action::Soak(seconds) => soak::run(seconds),
         Action::Help => {

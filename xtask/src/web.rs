@@ -26,7 +26,7 @@ use crate::steps::{self, Step, Summary};
 use crate::workspace;
 
 /// The wasm target.
-const WASM: &str = "wasm32-unknown-unknown";
+pub(crate) const WASM: &str = "wasm32-unknown-unknown";
 
 /// Debian packages: the browser and its driver. (Debian 12's `binaryen`
 /// is version 108, whose `wasm-opt` breaks wasm-bindgen's externref table:
@@ -56,7 +56,7 @@ const DEFAULT_PORT: u16 = 8080;
 const TEST_TIMEOUT_SECS: &str = "180";
 
 /// Flags `wasm-opt` needs for what rustc emits for wasm32 today.
-const WASM_OPT_FEATURES: &[&str] = &[
+pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-mutable-globals",
     "--enable-nontrapping-float-to-int",
@@ -111,24 +111,24 @@ pub(crate) fn serve() -> Summary {
     }
 }
 
-/// Steps for `cargo xtask bench`: the module's size and the speed figures.
-pub(crate) fn bench_steps() -> Vec<Step> {
+/// Steps for `cargo xtask bench`: the module's size and the speed figures,
+/// the speed tests' output also saved in `results` for the report.
+pub(crate) fn bench_steps(results: &Path) -> Vec<Step> {
+    let browser_speed = browser_cargo()
+        .args(["test", "--release", "--target", WASM, "-p", MODULE_CRATE, "--test", "speed"])
+        .args(["--", "--include-ignored", "--nocapture"]);
+    let native_speed = Cmd::cargo()
+        .args(["test", "--release", "-p", MODULE_CRATE, "--test", "speed"])
+        .args(["--", "--ignored", "--nocapture"]);
+    let browser_out = results.join("wasm-speed-browser.txt");
+    let native_out = results.join("wasm-speed-native.txt");
     vec![
         Step::new("setup (web)").call(setup),
         Step::new("build (web page, min-size)").call(build_page),
         Step::new("size (vitals_wasm_bg.wasm)").call(report_size),
-        Step::new("speed (log call from JavaScript, ring push in wasm)").run(
-            browser_cargo()
-                .args(["test", "--release", "--target", WASM, "-p", MODULE_CRATE, "--test", "speed"])
-                .args(["--", "--include-ignored", "--nocapture"]),
-        ),
-        Step::new("speed (ring push, native)").run(
-            Cmd::cargo().args(["test", "--release", "-p", MODULE_CRATE, "--test", "speed"]).args([
-                "--",
-                "--ignored",
-                "--nocapture",
-            ]),
-        ),
+        Step::new("speed (log call from JavaScript, ring push in wasm)")
+            .call(move || browser_speed.run_tee(&browser_out)),
+        Step::new("speed (ring push, native)").call(move || native_speed.run_tee(&native_out)),
     ]
 }
 
@@ -149,7 +149,7 @@ fn browser_cargo() -> Cmd {
 }
 
 /// The `wasm-bindgen` version `Cargo.lock` pins: the CLI must match it exactly.
-fn locked_wasm_bindgen_version() -> Result<String> {
+pub(crate) fn locked_wasm_bindgen_version() -> Result<String> {
     let lock_path = workspace::root().join("Cargo.lock");
     let lock = fs::read_to_string(&lock_path)
         .map_err(|e| Error::new(format!("could not read {}: {e}", lock_path.display())))?;
@@ -185,14 +185,14 @@ fn ensure_wasm_bindgen_cli() -> Result<()> {
 }
 
 /// Where the page's module goes.
-fn pkg_dir() -> PathBuf {
+pub(crate) fn pkg_dir() -> PathBuf {
     workspace::root().join(WWW).join("pkg")
 }
 
 /// A `wasm-opt` that handles what wasm-bindgen emits: the one on `PATH`
 /// when it is version 116 or newer, else npm's `binaryen` installed under
 /// `target/web-tools` (once). `None` when neither can be had.
-fn wasm_opt() -> Option<Cmd> {
+pub(crate) fn wasm_opt() -> Option<Cmd> {
     let system = Cmd::new("wasm-opt")
         .arg("--version")
         .probe()
