@@ -26,7 +26,8 @@ use crate::level::{Level, LevelFilter};
 use crate::message::MessageBuf;
 use crate::ring::SharedRing;
 
-/// Per-target rules a [`RingLogger`] holds.
+/// Per-target rules a [`RingLogger`] holds unless its `RULES` parameter
+/// says otherwise. Each rule takes about 70 bytes of RAM.
 pub const MAX_TARGET_RULES: usize = 16;
 
 /// A `log::Log` implementation that writes into a `'static` [`SharedRing`].
@@ -35,14 +36,28 @@ pub const MAX_TARGET_RULES: usize = 16;
 /// then the Vitals global filter ([`crate::max_level`]), then this logger's
 /// per-target table when it has rules. Messages are formatted into a stack
 /// buffer of [`MAX_MESSAGE_LEN`](crate::MAX_MESSAGE_LEN) bytes; longer ones are cut and flagged.
-pub struct RingLogger<B: 'static, C> {
+///
+/// `RULES` is how many `target=level` rules [`RingLogger::set_spec`] can
+/// hold ([`MAX_TARGET_RULES`] by default). A firmware that filters by level
+/// only can save their RAM with 0:
+///
+/// ```
+/// use vitals_core::{CounterClock, Policy, RingLogger, SharedRing};
+///
+/// static RING: SharedRing<[u8; 512]> = SharedRing::new([0; 512], Policy::OverwriteOldest);
+/// static LOGGER: RingLogger<[u8; 512], CounterClock, 0> = RingLogger::new(&RING, CounterClock::new());
+///
+/// assert!(LOGGER.set_spec("debug").is_ok());
+/// assert!(LOGGER.set_spec("debug,net=trace").is_err()); // no room for a rule
+/// ```
+pub struct RingLogger<B: 'static, C, const RULES: usize = MAX_TARGET_RULES> {
     ring: &'static SharedRing<B>,
     clock: C,
-    targets: Mutex<RefCell<TargetFilters<MAX_TARGET_RULES>>>,
+    targets: Mutex<RefCell<TargetFilters<RULES>>>,
     has_target_rules: AtomicBool,
 }
 
-impl<B, C> RingLogger<B, C> {
+impl<B, C, const RULES: usize> RingLogger<B, C, RULES> {
     /// A logger writing into `ring`, stamping entries with `clock`.
     pub const fn new(ring: &'static SharedRing<B>, clock: C) -> Self {
         RingLogger {
@@ -54,7 +69,9 @@ impl<B, C> RingLogger<B, C> {
     }
 }
 
-impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'static> RingLogger<B, C> {
+impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'static, const RULES: usize>
+    RingLogger<B, C, RULES>
+{
     /// Installs this logger as the `log` crate's logger and sets both the
     /// `log` and the Vitals global filter to `filter`.
     ///
@@ -83,7 +100,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
     /// # Errors
     /// [`FilterSpecError`] naming the bad item; nothing changes then.
     pub fn set_spec(&self, spec: &str) -> Result<(), FilterSpecError> {
-        let table: TargetFilters<MAX_TARGET_RULES> = spec.parse()?;
+        let table: TargetFilters<RULES> = spec.parse()?;
         let most_verbose = table.most_verbose();
         let has_rules = table.has_rules();
         critical_section::with(|cs| *self.targets.borrow_ref_mut(cs) = table);
@@ -112,8 +129,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
     }
 }
 
-impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'static> log::Log
-    for RingLogger<B, C>
+impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'static, const RULES: usize> log::Log
+    for RingLogger<B, C, RULES>
 {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
         self.passes(metadata.level().into(), metadata.target())

@@ -143,7 +143,9 @@ pub(crate) fn footprint() -> Result<String> {
         "Size probes in `firmware-example/src/bin/`, `opt-level = \"z\"`, fat LTO, `panic = \"abort\"`: \
          `size_baseline` (defmt over semihosting, eight readings, saved to a host file), `size_vitals` \
          (+ a {PROBE_RING_BYTES}-byte ring, `vitals_embedded::info!` and a metric sample per reading, \
-         `stream_to`), `size_vitals_log` (the same through `log::info!` and a `RingLogger`). \
+         `stream_to`), `size_vitals_ufmt` (the same with the macros formatting through ufmt, feature \
+         `ufmt`), `size_vitals_log` (the same through `log::info!` and a `RingLogger` without per-target \
+         rules). \
          Flash = `.vector_table` + `.text` + `.rodata` + `.data`; RAM = `.data` + `.bss` + `.uninit`. \
          Budget: flash added ≤ {FLASH_BUDGET} B, RAM added beyond the ring's own bytes ≤ \
          {RAM_OVERHEAD_BUDGET} B (Memfault's SDK claims about 5 KB flash and 1.5 KB RAM).\n"
@@ -152,7 +154,7 @@ pub(crate) fn footprint() -> Result<String> {
     for (target, machine, cpu) in FOOTPRINT_TARGETS {
         build_probes(target)?;
         let release = firmware_dir().join("target").join(target).join("release");
-        let probes = ["size_baseline", "size_vitals", "size_vitals_log"];
+        let probes = ["size_baseline", "size_vitals", "size_vitals_ufmt", "size_vitals_log"];
         let mut sizes = Vec::new();
         for probe in probes {
             sizes.push((probe, Sections::read(&release.join(probe))?));
@@ -169,11 +171,15 @@ pub(crate) fn footprint() -> Result<String> {
     Ok(out)
 }
 
-/// `size_baseline` and `size_vitals` without the `log` feature, then
-/// `size_vitals_log` with it, so the first two carry nothing of it.
+/// `size_baseline` and `size_vitals` without features, then
+/// `size_vitals_ufmt` and `size_vitals_log` each with only its own, so no
+/// probe carries another's code.
 fn build_probes(target: &str) -> Result<()> {
     firmware_cargo()
         .args(["build", "--release", "--target", target, "--bin", "size_baseline", "--bin", "size_vitals"])
+        .run()?;
+    firmware_cargo()
+        .args(["build", "--release", "--target", target, "--features", "ufmt", "--bin", "size_vitals_ufmt"])
         .run()?;
     firmware_cargo()
         .args(["build", "--release", "--target", target, "--features", "log", "--bin", "size_vitals_log"])

@@ -147,7 +147,9 @@ fn plan(options: TestOptions) -> Vec<Step> {
                 "--features",
                 TEST_FEATURES,
             ]))
-            .run(Cmd::cargo().args(["test", "-p", "vitals-wasm"])),
+            .run(Cmd::cargo().args(["test", "-p", "vitals-wasm"]))
+            // The firmware macros formatting through ufmt instead of core::fmt.
+            .run(Cmd::cargo().args(["test", "-p", EMBEDDED, "--features", "ufmt", "--test", "ufmt_macros"])),
         Step::new("test (core, no features)").run(Cmd::cargo().args(["test", "-p", CORE])),
     ];
     let mut ceilings = Step::new("test (compile-time ceilings)");

@@ -14,7 +14,9 @@ use crate::global;
 /// Called only after the level check passed.
 #[inline(never)]
 pub fn log(level: Level, target: &str, args: fmt::Arguments<'_>) {
-    let Some(installed) = global::installed() else { return };
+    if global::installed().is_none() {
+        return; // nothing to format for
+    }
     let mut message = MessageBuf::new();
     // `as_str` skips the formatting machinery for literal messages.
     match args.as_str() {
@@ -23,6 +25,46 @@ pub fn log(level: Level, target: &str, args: fmt::Arguments<'_>) {
             let _ = message.write_fmt(args); // a MessageBuf never fails; it cuts
         }
     }
+    push_message(level, target, &message);
+}
+
+#[cfg(feature = "ufmt")]
+pub use ufmt;
+
+/// A [`MessageBuf`] that `ufmt::uwrite!` writes into.
+#[cfg(feature = "ufmt")]
+pub struct UfmtMessage(pub MessageBuf);
+
+#[cfg(feature = "ufmt")]
+impl UfmtMessage {
+    /// Empty.
+    #[inline]
+    pub fn new() -> Self {
+        UfmtMessage(MessageBuf::new())
+    }
+}
+
+#[cfg(feature = "ufmt")]
+impl Default for UfmtMessage {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(feature = "ufmt")]
+impl ufmt::uWrite for UfmtMessage {
+    type Error = core::convert::Infallible;
+
+    fn write_str(&mut self, text: &str) -> Result<(), Self::Error> {
+        self.0.push_str(text); // cuts and flags when full
+        Ok(())
+    }
+}
+
+/// Appends a formatted message to the installed sink, stamped by its clock.
+#[inline(never)]
+pub fn push_message(level: Level, target: &str, message: &MessageBuf) {
+    let Some(installed) = global::installed() else { return };
     let timestamp = installed.clock.now_us();
     // A refused record is counted by the ring and reported as `Dropped`.
     let _ = installed.sink.push_log(

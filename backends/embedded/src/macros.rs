@@ -120,3 +120,83 @@ macro_rules! critical {
     (target: $target:expr, $($arg:tt)+) => { $crate::log!(target: $target, $crate::Level::Critical, $($arg)+) };
     ($($arg:tt)+) => { $crate::log!($crate::Level::Critical, $($arg)+) };
 }
+
+/// [`log!`](crate::log) formatting with `ufmt::uwrite!` instead of
+/// `core::fmt` (feature `ufmt`): `{}`, `{:?}`, `{:#?}` and `{:x}` of
+/// `ufmt::uDisplay`/`uDebug` types, for about 1 KB less flash where integers
+/// are formatted. `utrace!` … `ucritical!` are the same per level. The
+/// caller need not depend on ufmt itself.
+///
+/// ```
+/// # use vitals_embedded::Level;
+/// vitals_embedded::ulog!(Level::Warn, "took {} ms", 12);
+/// vitals_embedded::uinfo!("sensor {} at {} mC", 2, -41_000);
+/// vitals_embedded::uerror!(target: "net", "link down");
+/// ```
+#[cfg(feature = "ufmt")]
+#[macro_export]
+macro_rules! ulog {
+    (target: $target:expr, $level:expr, $($arg:tt)+) => {{
+        let level: $crate::Level = $level;
+        if $crate::__private::STATIC_MAX_LEVEL.allows(level) && $crate::__private::enabled(level) {
+            let mut message = $crate::__private::UfmtMessage::new();
+            {
+                // `uwrite!` names `ufmt::`; this makes that ours.
+                use $crate::__private::ufmt;
+                let _ = ufmt::uwrite!(&mut message, $($arg)+);
+            }
+            $crate::__private::push_message(level, $target, &message.0);
+        }
+    }};
+    ($level:expr, $($arg:tt)+) => {
+        $crate::ulog!(target: ::core::module_path!(), $level, $($arg)+)
+    };
+}
+
+/// [`ulog!`](crate::ulog) at TRACE.
+#[cfg(feature = "ufmt")]
+#[macro_export]
+macro_rules! utrace {
+    (target: $target:expr, $($arg:tt)+) => { $crate::ulog!(target: $target, $crate::Level::Trace, $($arg)+) };
+    ($($arg:tt)+) => { $crate::ulog!($crate::Level::Trace, $($arg)+) };
+}
+
+/// [`ulog!`](crate::ulog) at DEBUG.
+#[cfg(feature = "ufmt")]
+#[macro_export]
+macro_rules! udebug {
+    (target: $target:expr, $($arg:tt)+) => { $crate::ulog!(target: $target, $crate::Level::Debug, $($arg)+) };
+    ($($arg:tt)+) => { $crate::ulog!($crate::Level::Debug, $($arg)+) };
+}
+
+/// [`ulog!`](crate::ulog) at INFO.
+#[cfg(feature = "ufmt")]
+#[macro_export]
+macro_rules! uinfo {
+    (target: $target:expr, $($arg:tt)+) => { $crate::ulog!(target: $target, $crate::Level::Info, $($arg)+) };
+    ($($arg:tt)+) => { $crate::ulog!($crate::Level::Info, $($arg)+) };
+}
+
+/// [`ulog!`](crate::ulog) at WARN.
+#[cfg(feature = "ufmt")]
+#[macro_export]
+macro_rules! uwarn {
+    (target: $target:expr, $($arg:tt)+) => { $crate::ulog!(target: $target, $crate::Level::Warn, $($arg)+) };
+    ($($arg:tt)+) => { $crate::ulog!($crate::Level::Warn, $($arg)+) };
+}
+
+/// [`ulog!`](crate::ulog) at ERROR.
+#[cfg(feature = "ufmt")]
+#[macro_export]
+macro_rules! uerror {
+    (target: $target:expr, $($arg:tt)+) => { $crate::ulog!(target: $target, $crate::Level::Error, $($arg)+) };
+    ($($arg:tt)+) => { $crate::ulog!($crate::Level::Error, $($arg)+) };
+}
+
+/// [`ulog!`](crate::ulog) at CRITICAL.
+#[cfg(feature = "ufmt")]
+#[macro_export]
+macro_rules! ucritical {
+    (target: $target:expr, $($arg:tt)+) => { $crate::ulog!(target: $target, $crate::Level::Critical, $($arg)+) };
+    ($($arg:tt)+) => { $crate::ulog!($crate::Level::Critical, $($arg)+) };
+}

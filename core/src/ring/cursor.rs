@@ -27,6 +27,15 @@ impl<'a> Iter<'a> {
         (self.pos, self.seq, self.ts)
     }
 
+    /// Everything [`Iter::restore`] needs to come back here.
+    fn state_full(&self) -> (u64, usize, u64, u64) {
+        (self.pos, self.off, self.seq, self.ts)
+    }
+
+    fn restore(&mut self, (pos, off, seq, ts): (u64, usize, u64, u64)) {
+        (self.pos, self.off, self.seq, self.ts) = (pos, off, seq, ts);
+    }
+
     /// The next record's bytes as stored, without parsing its payload:
     /// what copying and exporting need. `Entry`s come from [`Iter::next`].
     #[inline]
@@ -126,34 +135,34 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     pub(super) fn new<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &'a Ring<B>, cursor: &'a mut Cursor) -> Self {
         let (read_pos, read_off, first_seq, base_ts) = ring.start();
-        let end = ring.write_pos();
-        let from_oldest = Iter::new(ring.bytes(), read_pos, read_off, end, first_seq, base_ts);
-        let capacity = ring.bytes().len();
-        let (iter, lost) = if cursor.seq <= first_seq {
-            (from_oldest, first_seq - cursor.seq)
-        } else if cursor.seq >= ring.next_seq() {
-            (Iter::new(ring.bytes(), end, 0, end, cursor.seq, ring.last_ts), 0)
-        } else if cursor.placed && cursor.pos >= ring.read_pos() && cursor.pos < end && capacity > 0 {
+        let (end, next_seq, bytes) = (ring.write_pos(), ring.next_seq(), ring.bytes());
+        let mut iter = Iter::new(bytes, read_pos, read_off, end, first_seq, base_ts);
+        let mut lost = 0;
+        let want = cursor.seq;
+        if want <= first_seq {
+            lost = first_seq - want;
+        } else if want >= next_seq {
+            (iter.pos, iter.seq, iter.ts) = (end, want, ring.last_ts);
+        } else if cursor.placed && cursor.pos >= read_pos && cursor.pos < end {
             // Records never move, and the one before `seq` is still stored,
             // so `pos` is exact (it may point at padding, which Iter skips).
-            let off = (cursor.pos % capacity as u64) as usize;
-            (Iter::new(ring.bytes(), cursor.pos, off, end, cursor.seq, cursor.ts), 0)
+            // `bytes` is not empty here: the ring holds `want`.
+            iter.off = (cursor.pos % bytes.len() as u64) as usize;
+            (iter.pos, iter.seq, iter.ts) = (cursor.pos, want, cursor.ts);
         } else {
-            // Unplaced (`Cursor::since`): scan to the first entry at or after `seq`.
-            let mut iter = from_oldest;
-            loop {
-                let before = iter.clone();
-                // The entry just passed has the number before `iter.seq`.
-                match iter.next_raw() {
-                    Some(_) if iter.seq.wrapping_sub(1) < cursor.seq => continue,
-                    _ => break (before, 0),
-                }
+            // Unplaced (`Cursor::since`): scan to the first entry at or
+            // after `want`; the entry just passed has the number before
+            // `iter.seq`.
+            let mut before = iter.state_full();
+            while iter.next_raw().is_some() && iter.seq.wrapping_sub(1) < want {
+                before = iter.state_full();
             }
-        };
+            iter.restore(before);
+        }
         // A cursor beyond everything written (a `since` from the future)
         // stays where it is: placing it at the end now would make it read
         // entries below its number once the ring catches up.
-        let hold = cursor.seq > ring.next_seq();
+        let hold = want > next_seq;
         Reader { iter, cursor, lost, hold }
     }
 

@@ -363,6 +363,17 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64)
     }
 
+    /// Moves the numbering past `count` lost entries and returns how many
+    /// it moved: numbers stop at 2^63 − 1, far below overflow, so a
+    /// `Dropped` count from a damaged or hostile stream cannot wrap them,
+    /// and the event then reports the numbers it really skipped.
+    fn skip_seq(&mut self, count: u64) -> u64 {
+        const SEQ_CAP: u64 = u64::MAX >> 1;
+        let count = count.min(SEQ_CAP.saturating_sub(self.next_seq));
+        self.next_seq += count;
+        count
+    }
+
     /// Copies an encoded record in, or counts it refused.
     #[cfg_attr(not(target_os = "none"), inline(always))]
     fn store_encoded(&mut self, timestamp_us: u64, class: usize, record: &[u8]) -> Result<u64, PushError> {
@@ -402,10 +413,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         // A `Dropped` event owns the sequence numbers of what it reports
         // lost, whoever writes it (an importer replaying a stream, say).
         let before = self.next_seq;
-        if let Event::Dropped { count } = event {
-            // Capped far below overflow: `commit` counts on from here.
-            self.next_seq = self.next_seq.saturating_add(count).min(u64::MAX >> 1);
-        }
+        let event = match event {
+            Event::Dropped { count } => Event::Dropped { count: self.skip_seq(count) },
+            other => other,
+        };
         let mut record = [0u8; record::MAX_EVENT_RECORD];
         let size = record::encode_event(&event, self.delta(timestamp_us), &mut record);
         match self.store_encoded(timestamp_us, CLASS_EVENT, &record[..size]) {
@@ -464,12 +475,11 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// Writes the `Dropped` event for entries refused so far, if it fits.
     #[inline(never)]
     fn write_dropped_event(&mut self, timestamp_us: u64) {
-        let count = self.pending_dropped;
-        let mut record = [0u8; record::MAX_EVENT_RECORD];
-        let size = record::encode_dropped(count, self.delta(timestamp_us), &mut record);
         // The lost entries own the sequence numbers before the event.
         let before = self.next_seq;
-        self.next_seq = self.next_seq.saturating_add(count);
+        let count = self.skip_seq(self.pending_dropped);
+        let mut record = [0u8; record::MAX_EVENT_RECORD];
+        let size = record::encode_dropped(count, self.delta(timestamp_us), &mut record);
         if self.store_encoded(timestamp_us, CLASS_EVENT, &record[..size]).is_ok() {
             self.pending_dropped = 0;
         } else {
@@ -789,10 +799,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
 
     pub(crate) fn write_pos(&self) -> u64 {
         self.write_pos
-    }
-
-    pub(crate) fn read_pos(&self) -> u64 {
-        self.read_pos
     }
 
     pub(crate) fn bytes(&self) -> &[u8] {

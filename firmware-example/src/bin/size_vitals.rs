@@ -1,5 +1,6 @@
 //! Size probe, with Vitals: `size_baseline`'s application plus a 1 KiB
-//! Vitals ring, a log entry (`vitals_embedded::info!`) and a metric sample
+//! Vitals ring, a log entry (`vitals_embedded::info!`, or `uinfo!` when
+//! built as `size_vitals_ufmt`) and a metric sample
 //! per reading, and the ring exported with `stream_to` instead of the raw
 //! readings. `cargo xtask bench` compares its sections with the baseline's
 //! and reads the export for the bytes each entry takes on the wire.
@@ -24,7 +25,11 @@ fn main() -> ! {
         advance_us(1_000_000);
         let millicelsius = black_box(reading);
         defmt::info!("temperature {=i32} mC", millicelsius);
+        #[cfg(not(feature = "ufmt"))]
         vitals_embedded::info!("temperature {} mC", millicelsius);
+        // `size_vitals_ufmt`: the same entry, formatted by ufmt.
+        #[cfg(feature = "ufmt")]
+        vitals_embedded::uinfo!("temperature {} mC", millicelsius);
         let _ = RING.push_metric(now_us(), MetricId::TEMPERATURE.series(), f64::from(millicelsius / 1000));
     }
     let mut scratch = [0u8; 256];

@@ -13,7 +13,9 @@ use vitals_firmware_example::{advance_us, exit, now_us, HostFile};
 static READINGS: [i32; 8] = [41_000, 48_500, 55_000, 61_500, 66_000, 71_500, 57_500, 52_000];
 
 global_ring!(RING, 1024);
-static LOGGER: RingLogger<[u8; 1024], FnClock> = RingLogger::new(&RING, FnClock(now_us));
+/// Level filtering only, as a firmware usually wants: no per-target rules
+/// (each would take about 70 bytes of RAM).
+static LOGGER: RingLogger<[u8; 1024], FnClock, 0> = RingLogger::new(&RING, FnClock(now_us));
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
