@@ -129,8 +129,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
     }
 }
 
-impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'static, const RULES: usize> log::Log
-    for RingLogger<B, C, RULES>
+impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'static, const RULES: usize>
+    log::Log for RingLogger<B, C, RULES>
 {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
         self.passes(metadata.level().into(), metadata.target())
