@@ -4,6 +4,8 @@
 //! Messages are put together in JavaScript (`vitals_error`), so the module
 //! carries no formatting code.
 
+use alloc::string::String;
+
 use vitals_core::{Level, LevelFilter, Unit};
 use wasm_bindgen::JsValue;
 
@@ -73,7 +75,7 @@ pub(crate) fn unit(value: &JsValue) -> Result<Option<Unit>, JsValue> {
 
 /// `n` when it is a whole number from 0 to 2^53 − 1.
 pub(crate) fn integer(n: f64) -> Option<u64> {
-    ((0.0..=MAX_SAFE_INTEGER).contains(&n) && n.trunc() == n).then_some(n as u64)
+    ((0.0..=MAX_SAFE_INTEGER).contains(&n) && (n as u64) as f64 == n).then_some(n as u64)
 }
 
 /// An options object: `undefined` and `null` are an empty one (`None`).

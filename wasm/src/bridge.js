@@ -72,6 +72,11 @@ export function vitals_console(level, target, message) {
   console[CONSOLE[level]](target ? `${target}: ${message}` : message);
 }
 
+// The size-first build's panic handler, just before the module traps.
+export function vitals_panic() {
+  console.error("vitals: the module panicked and stopped; this Vitals can no longer be used");
+}
+
 // A number as JavaScript writes it, with `digits` decimals unless negative.
 export function vitals_number(value, digits) {
   return digits < 0 ? String(value) : value.toFixed(digits);

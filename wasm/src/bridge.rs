@@ -11,6 +11,8 @@
 //! of `vitals.info(target, message)`.
 
 use wasm_bindgen::prelude::wasm_bindgen;
+use alloc::string::String;
+use alloc::vec::Vec;
 use wasm_bindgen::JsValue;
 
 #[wasm_bindgen(module = "/src/bridge.js")]
@@ -43,19 +45,17 @@ extern "C" {
     pub(crate) fn vitals_entries(ptr: u32, len: u32, anchor: f64) -> JsValue;
     /// `VitalsStats` from its 19 numbers (see `Vitals::stats`).
     pub(crate) fn vitals_stats(values: &[f64]) -> JsValue;
+    /// `console.error` that the module panicked (the size-first build's
+    /// panic handler: see `panic.rs`).
+    pub(crate) fn vitals_panic();
     /// `ImportReport` from its 8 numbers (see `transfer::ImportReport`).
     pub(crate) fn vitals_report(values: &[f64]) -> JsValue;
 }
 
-thread_local! {
-    static BOUND: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Gives the encoder this module's memory; once is enough.
+/// Gives the encoder this module's memory (a new instance calls it; the
+/// memory is the same every time).
 pub(crate) fn bind() {
-    if !BOUND.with(|b| b.replace(true)) {
-        vitals_bind_memory(wasm_bindgen::memory());
-    }
+    vitals_bind_memory(wasm_bindgen::memory());
 }
 
 /// Which argument was not a string.

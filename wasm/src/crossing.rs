@@ -4,6 +4,8 @@
 //! JavaScript, so the module carries no float-to-text code of its own
 //! (about 25 KiB of wasm).
 
+use alloc::string::String;
+
 use vitals_core::{Crossing, Direction, Event, Level, MetricNames, Ring, Unit};
 
 use crate::bridge::vitals_number;
@@ -33,7 +35,7 @@ pub(crate) fn value_text(value: f64, unit: Unit) -> String {
         }
         Unit::None => vitals_number(value, -1),
         _ => {
-            let whole = value.abs() < 1e15 && value.trunc() == value;
+            let whole = value.abs() < 1e15 && (value as i64) as f64 == value;
             let mut text = vitals_number(value, if whole { 0 } else { 1 });
             text.push_str(unit.symbol());
             text

@@ -15,6 +15,8 @@
 //! unit (text, empty for none), instance (`u16`) and label (text). Numbers
 //! are little-endian; text is a `u16` length and UTF-8 bytes.
 
+use alloc::vec::Vec;
+
 use vitals_core::{Entry, EntryKind, Event, Level, MetricNames, Series, Unit};
 
 /// Rows being written.

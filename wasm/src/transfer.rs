@@ -1,6 +1,8 @@
 //! Moving a ring's contents in and out as the core wire format: the same
 //! bytes a firmware sends over a UART and `vitals decode` reads.
 
+use alloc::vec::Vec;
+
 use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
 use vitals_core::{Cursor, EntryKind, Event, Ring};
 

@@ -1,8 +1,11 @@
 //! The `Vitals` JavaScript class: one ring with its registry, rules,
 //! level filters, browser sampler and timer.
 
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::{RefCell, RefMut};
 
 use vitals_core::{
     Clock, Cursor, Direction, EntryKind, Event, Level, LevelFilter, MetricId, MetricKind, MetricNames,
@@ -43,7 +46,7 @@ const BUSY: &str = "Vitals is busy: it was called from inside one of its own cal
 
 /// Everything one `Vitals` owns; shared with its timer.
 pub(crate) struct State {
-    ring: Ring<Box<[u8]>>,
+    pub(crate) ring: Ring<Box<[u8]>>,
     registry: Registry<MAX_METRICS, MAX_LABELS>,
     browser: BrowserMetrics,
     sampler: Option<BrowserSampler>,
@@ -54,7 +57,7 @@ pub(crate) struct State {
     /// Where `log` has JavaScript write the target and message.
     scratch: Box<[u8; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN]>,
     /// The clock of every entry: `Date.now()` since the page started.
-    clock: DateClock,
+    pub(crate) clock: DateClock,
 }
 
 impl State {
@@ -73,7 +76,7 @@ impl State {
         let now = self.clock.now_us();
         let browser = self.browser;
         let sampler = self.sampler.get_or_insert_with(|| BrowserSampler::new(browser));
-        let mut readings = std::mem::take(&mut self.readings);
+        let mut readings = core::mem::take(&mut self.readings);
         sampler.read(&mut readings);
         let stats = self.ring.stats();
         readings.push((MetricId::RING_USED.series(), stats.used_bytes as f64));
@@ -83,32 +86,6 @@ impl State {
         self.readings = readings;
         stored
     }
-}
-
-thread_local! {
-    /// The last `Vitals` made, where a panic leaves its CRITICAL entry.
-    static PANIC_TARGET: RefCell<Weak<RefCell<State>>> = const { RefCell::new(Weak::new()) };
-    /// Whether the panic hook is set.
-    static HOOK_SET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-fn install_panic_hook(state: &Rc<RefCell<State>>) {
-    PANIC_TARGET.with(|target| {
-        if let Ok(mut target) = target.try_borrow_mut() {
-            *target = Rc::downgrade(state);
-        }
-    });
-    if HOOK_SET.with(|set| set.replace(true)) {
-        return;
-    }
-    vitals_web::panic::install_with(|message| {
-        let _ = PANIC_TARGET.try_with(|target| {
-            let Some(state) = target.try_borrow().ok().and_then(|t| t.upgrade()) else { return };
-            let Ok(mut state) = state.try_borrow_mut() else { return };
-            let now = state.clock.now_us();
-            let _ = state.ring.push_log(now, Level::Critical, b"panic", message);
-        });
-    });
 }
 
 /// A log and metrics recorder for a web page: levelled log entries and
@@ -121,7 +98,7 @@ pub struct Vitals {
 }
 
 impl Vitals {
-    fn state(&self) -> Result<std::cell::RefMut<'_, State>, JsValue> {
+    fn state(&self) -> Result<RefMut<'_, State>, JsValue> {
         self.state.try_borrow_mut().map_err(|_| vitals_error(2, BUSY, "", ""))
     }
 
@@ -211,7 +188,7 @@ impl Vitals {
             clock,
         }));
         bridge::bind();
-        install_panic_hook(&state);
+        crate::panic::follow(&state);
         Ok(Vitals { state, timer: RefCell::new(None) })
     }
 

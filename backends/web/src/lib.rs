@@ -14,6 +14,9 @@
 //!   `console.error` line.
 //! - [`PerformanceClock`] and [`DateClock`]: page time for the ring.
 //!
+//! Without the default `std` feature the crate is `no_std` + `alloc` and
+//! keeps the sampler and the clocks only.
+//!
 //! On other targets the crate builds (so the workspace checks on a host),
 //! but calling into the browser there panics.
 //!
@@ -34,14 +37,21 @@
 //! sampler.sample(&mut ring, PerformanceClock.now_us());
 //! # Ok::<(), vitals_core::RegistryError>(())
 //! ```
+#![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_code)]
 
+extern crate alloc;
+
 mod clock;
+#[cfg(feature = "std")]
 pub mod console;
+#[cfg(feature = "std")]
 mod logger;
+#[cfg(feature = "std")]
 pub mod panic;
 mod sampler;
 
 pub use clock::{anchor_now, unix_now_us, DateClock, PerformanceClock};
+#[cfg(feature = "std")]
 pub use logger::WebLogger;
 pub use sampler::{BrowserMetric, BrowserMetrics, BrowserSampler, BROWSER_METRICS, EFFECTIVE_TYPES};

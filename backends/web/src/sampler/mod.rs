@@ -39,6 +39,8 @@ mod metrics;
 
 pub use metrics::{BrowserMetric, BrowserMetrics, BROWSER_METRICS, EFFECTIVE_TYPES};
 
+use alloc::vec::Vec;
+
 use vitals_core::{Ring, Series};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
