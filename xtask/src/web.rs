@@ -216,11 +216,15 @@ pub(crate) fn wasm_opt() -> Option<Cmd> {
     Some(Cmd::new("node").arg(script.display().to_string()))
 }
 
-/// Builds the module with the size-first profile, generates the JS glue
-/// and `.d.ts` for `--target web`, and shrinks it with `wasm-opt -Oz`
-/// when one that handles reference types can be had.
+/// Builds the module with the size-first profile and without `std` (see
+/// `wasm/src/panic.rs`), generates the JS glue and `.d.ts` for `--target
+/// web`, and shrinks it with `wasm-opt -Oz` when one that handles
+/// reference types can be had.
 fn build_page() -> Result<()> {
-    Cmd::cargo().args(["build", "--target", WASM, "--profile", "min-size", "-p", MODULE_CRATE]).run()?;
+    Cmd::cargo()
+        .args(["build", "--target", WASM, "--profile", "min-size", "-p", MODULE_CRATE])
+        .arg("--no-default-features")
+        .run()?;
     let wasm = workspace::target_dir().join(WASM).join("min-size").join("vitals_wasm.wasm");
     let out = pkg_dir();
     Cmd::new("wasm-bindgen")
