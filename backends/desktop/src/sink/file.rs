@@ -41,7 +41,10 @@ impl Default for RotationConfig {
 /// stale ones beyond that when it opens (so lowering `keep` cleans up).
 ///
 /// Lines are whole: rotation happens between lines, never inside one, and
-/// every line goes to exactly one file.
+/// every line goes to exactly one file. When the file is removed or renamed
+/// under it (or its directory deleted), the next flush writes to `path`
+/// afresh, or reports that it cannot; a file whose last line was cut short
+/// (its writer killed) gets that line ended before new ones follow.
 ///
 /// ```
 /// use vitals_desktop::sink::{FileFormat, RotatingFile, RotationConfig};
@@ -83,8 +86,14 @@ impl RotatingFile {
         rotation: RotationConfig,
     ) -> io::Result<Self> {
         let path = path.into();
-        let file = open_append(&path)?;
-        let size = file.metadata()?.len();
+        let mut file = open_append(&path)?;
+        let mut size = file.metadata()?.len();
+        if size > 0 && !ends_with_newline(&path).unwrap_or(true) {
+            // The last writer died mid-line (kill -9, a full disk): end
+            // that line, so the first new one is not glued onto it.
+            file.write_all(b"\n")?;
+            size += 1;
+        }
         remove_beyond(&path, rotation.keep);
         Ok(RotatingFile {
             path,
@@ -107,13 +116,28 @@ impl RotatingFile {
         if self.buf.is_empty() {
             return Ok(());
         }
-        let result = self.file.write_all(&self.buf);
+        let result = self.follow_path().and_then(|()| self.file.write_all(&self.buf));
         if result.is_err() {
             self.lost += self.buffered;
         }
         self.buf.clear();
         self.buffered = 0;
         result
+    }
+
+    /// Makes sure the open file is still the one at `path`. When it was
+    /// removed or renamed (`rm`, logrotate, its directory deleted), lines
+    /// written to it would be invisible: open `path` afresh instead, and
+    /// when that fails (the directory is gone) say so, so the lines are
+    /// reported and counted rather than silently thrown away.
+    fn follow_path(&mut self) -> io::Result<()> {
+        if is_same_file(&self.path, &self.file) {
+            return Ok(());
+        }
+        self.file = open_append(&self.path)?;
+        // The buffered lines are about to go in too.
+        self.size = self.file.metadata()?.len() + self.buf.len() as u64;
+        Ok(())
     }
 
     /// The file being written.
@@ -142,11 +166,12 @@ impl RotatingFile {
         // The file may have been removed or renamed under us; then there is
         // nothing to shift, only a file to create again.
         if self.path.exists() {
-            for n in (1..self.rotation.keep).rev() {
-                let from = Self::rotated_path(&self.path, n);
-                if from.exists() {
-                    fs::rename(&from, Self::rotated_path(&self.path, n + 1))?;
-                }
+            // Shift only the files there are (not `keep` probes per
+            // rotation); the run ends at the first missing one, so a
+            // rename never lands on an existing file except the oldest.
+            let present = (1..self.rotation.keep).take_while(|&n| Self::rotated_path(&self.path, n).exists());
+            for n in present.collect::<Vec<_>>().into_iter().rev() {
+                fs::rename(Self::rotated_path(&self.path, n), Self::rotated_path(&self.path, n + 1))?;
             }
             fs::rename(&self.path, Self::rotated_path(&self.path, 1))?;
         }
@@ -157,6 +182,30 @@ impl RotatingFile {
 
 fn open_append(path: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn is_same_file(path: &Path, file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(path), file.metadata()) {
+        (Ok(named), Ok(open)) => named.dev() == open.dev() && named.ino() == open.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_same_file(path: &Path, _file: &File) -> bool {
+    path.exists()
+}
+
+fn ends_with_newline(path: &Path) -> io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
 }
 
 fn remove_beyond(path: &Path, keep: usize) {
@@ -221,6 +270,25 @@ mod tests {
             }),
         };
         file.write(&entry, None, &crate::Names::new())
+    }
+
+    #[test]
+    fn a_line_cut_short_by_the_last_writer_is_ended_before_new_lines() {
+        let dir = std::env::temp_dir().join(format!("vitals-torn-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("app.log");
+        fs::write(&path, "whole\n2026-11-24T04:51:21.1").unwrap();
+        let mut file =
+            RotatingFile::open(&path, FileFormat::Human, LevelFilter::Trace, RotationConfig::default())
+                .unwrap();
+        line(&mut file, "next").unwrap();
+        file.flush().unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[..2], ["whole", "2026-11-24T04:51:21.1"]);
+        assert!(lines[2].ends_with(" INFO  t: next"), "{text:?}");
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
