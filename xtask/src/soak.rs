@@ -96,6 +96,17 @@ fn soak(seconds: u64) -> Result<()> {
     let pid = child.0.id();
     println!("soak: vitals monitor (pid {pid}) every {INTERVAL}, serving {addr}, for {seconds} s");
 
+    // The clock starts once the exporter answers.
+    let ready_by = Instant::now() + Duration::from_secs(60);
+    while scrape(&addr).is_none_or(|(status, _)| status != 200) {
+        if Instant::now() > ready_by || child.0.try_wait().ok().flatten().is_some() {
+            return Err(Error::new(format!(
+                "vitals monitor never served {addr}; see {}",
+                out.join("stderr.log").display()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let length = Duration::from_secs(seconds);
     let started = Instant::now();
     let mut readings: Vec<Reading> = Vec::new();
