@@ -56,15 +56,70 @@ export function vitals_log_args(target, message, ptr, tcap, mcap) {
   return t | (m << 11);
 }
 
-// An error whose message is a + b + c: a TypeError (kind 0), a RangeError
-// (1) or an Error (2).
-export function vitals_error(kind, a, b, c) {
-  return new [TypeError, RangeError, Error][kind](a + b + c);
+// The messages of `Fault` in `fault.rs`, in its order: `$` is `what`,
+// `%` is `detail` (cut to 24 characters).
+const FAULTS = [
+  [TypeError, "$ must be a string"],
+  [RangeError, '$ cannot be "off" here: use trace, debug, info, warn, error or critical'],
+  [RangeError, '$ "%" is not a level: use trace, debug, info, warn, error, critical or off'],
+  [RangeError, "$ must be an integer from 0 (trace) to 6 (off)"],
+  [TypeError, '$ must be a level name such as "info" or a number 0–6'],
+  [RangeError, "unit must be one of none, percent (%), bytes (B), seconds (s), milliseconds (ms), celsius, hertz (Hz), volts (V)"],
+  [TypeError, "$ must be an object"],
+  [TypeError, "$ must be a number"],
+  [Error, "Vitals is busy: it was called from inside one of its own calls (a console override?)"],
+  [RangeError, "options.capacityBytes must be from 256 to 268435456 (256 MiB)"],
+  [RangeError, "options.capacityBytes is more memory than the page can have"],
+  [RangeError, "the metric registry cannot hold the browser metrics"],
+  [TypeError, 'metric "$" has unit %; record it without a unit or with that one'],
+  [RangeError, "intervalMs must be from 10 to 2147483647"],
+  [RangeError, 'query.type must be "log", "metric" or "event"'],
+  [RangeError, "target must not be empty: use setLevel for the default"],
+  [RangeError, "target rule refused: targets are at most 64 bytes and an instance holds 16 rules"],
+  [TypeError, "rule.metric must be a metric name"],
+  [RangeError, "rule.instance must be at most 65535"],
+  [TypeError, "a rule needs at least one of warn, error, critical"],
+  [RangeError, "rule.for must be from 1 to 255 samples"],
+  [RangeError, 'rule.metric "$" is not known: use a catalog or browser.* name, or record it once with metric()'],
+  [RangeError, "rule table is full (32 rules)"],
+  [RangeError, "rule thresholds must be ordered warn <= error <= critical (>= with below: true)"],
+  [RangeError, "rule thresholds must be finite numbers and hysteresis finite and >= 0"],
+  [RangeError, "metric registry is full (64 metrics)"],
+  [RangeError, "metric name is longer than 48 bytes"],
+  [TypeError, 'metric "$" exists with another unit or kind'],
+  [TypeError, "metric name must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`"],
+];
+
+export function vitals_fault(code, what, detail) {
+  const [Kind, message] = FAULTS[code];
+  const cut = [...detail].slice(0, 24).join("");
+  return new Kind(message.replace("$", () => what).replace("%", () => cut));
 }
 
-// `object[key]`; a getter that throws makes the caller throw the same.
+// `object[key]`, undefined when it is null or the object is absent; a
+// getter that throws makes the caller throw the same.
 export function vitals_field(object, key) {
-  return object[key];
+  const value = object == null ? undefined : object[key];
+  return value === null ? undefined : value;
+}
+
+// `object[key]` as a number (a whole one from 0 to 2^53 - 1 when `whole`),
+// undefined when absent; `what` is the object's name in the error.
+export function vitals_number_field(object, key, what, whole) {
+  const value = vitals_field(object, key);
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw new TypeError(`${what}.${key} must be a number`);
+  if (whole && !(Number.isSafeInteger(value) && value >= 0)) {
+    throw new RangeError(`${what}.${key} must be a whole number from 0 to 2^53 - 1`);
+  }
+  return value;
+}
+
+// `object[key]` as a boolean, undefined when absent.
+export function vitals_bool_field(object, key, what) {
+  const value = vitals_field(object, key);
+  if (value === undefined || typeof value === "boolean") return value;
+  throw new TypeError(`${what}.${key} must be true or false`);
 }
 
 // A log line to the console method of its level (0 trace … 5 critical).

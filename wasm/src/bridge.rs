@@ -10,9 +10,9 @@
 //! call. No `malloc`/`free`, no copy, one boundary crossing: the hot path
 //! of `vitals.info(target, message)`.
 
-use wasm_bindgen::prelude::wasm_bindgen;
 use alloc::string::String;
 use alloc::vec::Vec;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 #[wasm_bindgen(module = "/src/bridge.js")]
@@ -25,12 +25,26 @@ extern "C" {
         target_cap: u32,
         message_cap: u32,
     ) -> i32;
-    /// An error with message `a + b + c`: a `TypeError` (kind 0), a
-    /// `RangeError` (1) or an `Error` (2).
-    pub(crate) fn vitals_error(kind: u8, a: &str, b: &str, c: &str) -> JsValue;
-    /// `object[key]`; a getter that throws makes this throw the same.
+    /// The error of `Fault` number `code` (see `fault.rs`).
+    pub(crate) fn vitals_fault(code: u8, what: &str, detail: &str) -> JsValue;
+    /// `object[key]`, `undefined` when it is `null` or `object` is
+    /// `undefined`; a getter that throws makes this throw the same.
     #[wasm_bindgen(catch)]
     pub(crate) fn vitals_field(object: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+    /// `object[key]` as a number (a whole one from 0 to 2^53 − 1 when
+    /// `whole`), `None` when absent; a `TypeError` or `RangeError` naming
+    /// `what.key` otherwise.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn vitals_number_field(
+        object: &JsValue,
+        key: &str,
+        what: &str,
+        whole: bool,
+    ) -> Result<Option<f64>, JsValue>;
+    /// `object[key]` as a boolean, `None` when absent.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn vitals_bool_field(object: &JsValue, key: &str, what: &str)
+        -> Result<Option<bool>, JsValue>;
     /// `target: message` to the console method for `level` (0–5).
     pub(crate) fn vitals_console(level: u8, target: &JsValue, message: &JsValue);
     /// `value` as JavaScript writes it, with `digits` decimals unless negative.

@@ -33,6 +33,7 @@ extern crate alloc;
 mod args;
 mod bridge;
 mod crossing;
+mod fault;
 mod panic;
 mod rows;
 mod timer;

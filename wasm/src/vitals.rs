@@ -16,9 +16,10 @@ use vitals_web::{BrowserMetrics, BrowserSampler, DateClock};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-use crate::args::{self, range_error, type_error};
-use crate::bridge::{self, vitals_error, LogArgs, NotAString};
+use crate::args;
+use crate::bridge::{self, LogArgs, NotAString};
 use crate::crossing;
+use crate::fault::Fault;
 use crate::rows::Rows;
 use crate::timer::Interval;
 use crate::transfer;
@@ -41,8 +42,6 @@ pub const MAX_TARGET_RULES: usize = 16;
 pub const MIN_INTERVAL_MS: f64 = 10.0;
 /// Longest sampling interval `start` accepts, ms (what `setInterval` takes).
 pub const MAX_INTERVAL_MS: f64 = 2_147_483_647.0;
-
-const BUSY: &str = "Vitals is busy: it was called from inside one of its own calls (a console override?)";
 
 /// Everything one `Vitals` owns; shared with its timer.
 pub(crate) struct State {
@@ -99,7 +98,7 @@ pub struct Vitals {
 
 impl Vitals {
     fn state(&self) -> Result<RefMut<'_, State>, JsValue> {
-        self.state.try_borrow_mut().map_err(|_| vitals_error(2, BUSY, "", ""))
+        self.state.try_borrow_mut().map_err(|_| Fault::Busy.error())
     }
 
     fn push_log(
@@ -110,13 +109,12 @@ impl Vitals {
     ) -> Result<Option<f64>, JsValue> {
         let mut state = self.state()?;
         let State { scratch, filters, ring, console, clock, .. } = &mut *state;
-        let args =
-            LogArgs::read(target_value, message_value, &mut scratch[..], MAX_TARGET_LEN).map_err(
-                |which| match which {
-                    NotAString::Target => type_error("target", " must be a string"),
-                    NotAString::Message => type_error("message", " must be a string"),
-                },
-            )?;
+        let args = LogArgs::read(target_value, message_value, &mut scratch[..], MAX_TARGET_LEN).map_err(
+            |which| match which {
+                NotAString::Target => Fault::NotAString.with("target", ""),
+                NotAString::Message => Fault::NotAString.with("message", ""),
+            },
+        )?;
         let target_start = LogArgs::TIME;
         let message_start = target_start + MAX_TARGET_LEN;
         let target = scratch.get(target_start..target_start + args.target_len).unwrap_or_default();
@@ -145,11 +143,11 @@ impl Vitals {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "VitalsOptions")] options: JsValue,
     ) -> Result<Vitals, JsValue> {
-        let options = args::options(&options, "options")?;
-        let options = options.as_ref();
-        let capacity = args::integer_field(options, "capacityBytes", "options.")?.unwrap_or(DEFAULT_CAPACITY);
+        let options = args::options(options, "options")?;
+        let options = &options;
+        let capacity = args::integer_field(options, "capacityBytes", "options")?.unwrap_or(DEFAULT_CAPACITY);
         if !(MIN_CAPACITY..=MAX_CAPACITY).contains(&capacity) {
-            return Err(range_error("options.capacityBytes", " must be from 256 to 268435456 (256 MiB)"));
+            return Err(Fault::Capacity.error());
         }
         let level = match args::field(options, "level")? {
             Some(value) => args::level_filter(&value, "options.level")?,
@@ -164,17 +162,15 @@ impl Vitals {
             },
         };
         let mut buffer = Vec::new();
-        buffer
-            .try_reserve_exact(capacity as usize)
-            .map_err(|_| range_error("options.capacityBytes", " is more memory than the page can have"))?;
+        buffer.try_reserve_exact(capacity as usize).map_err(|_| Fault::NoMemory.error())?;
         buffer.resize(capacity as usize, 0u8);
         let mut ring = Ring::new(buffer.into_boxed_slice(), Policy::OverwriteOldest);
         let clock = DateClock::new();
         let now = clock.now_us();
         let _ = ring.push_event(now, Event::Anchor { unix_us: clock.origin_unix_us() + now });
         let mut registry = Registry::new();
-        let browser = BrowserMetrics::register(&mut registry)
-            .map_err(|_| range_error("the metric registry", " cannot hold the browser metrics"))?;
+        let browser =
+            BrowserMetrics::register(&mut registry).map_err(|_| Fault::NoRoomForBrowserMetrics.error())?;
         let state = Rc::new(RefCell::new(State {
             ring,
             registry,
@@ -234,7 +230,7 @@ impl Vitals {
     /// registered as a gauge with `unit`); returns its sequence number.
     pub fn metric(&self, name: JsValue, value: JsValue, unit: JsValue) -> Result<Option<f64>, JsValue> {
         let name = args::text(&name, "name")?;
-        let value = value.as_f64().ok_or_else(|| type_error("value", " must be a number"))?;
+        let value = value.as_f64().ok_or_else(|| Fault::NotANumber.with("value", ""))?;
         let unit = args::unit(&unit)?;
         let mut state = self.state()?;
         let metric = match state.registry.find(&name) {
@@ -242,12 +238,7 @@ impl Vitals {
                 let known = state.registry.describe(metric).map(|info| info.unit);
                 if unit.is_some() && known != unit {
                     let known = known.map_or("none", |u| u.as_str());
-                    return Err(vitals_error(
-                        0,
-                        &["metric \"", &name, "\" has unit "].concat(),
-                        known,
-                        "; record it without a unit or with that one",
-                    ));
+                    return Err(Fault::UnitMismatch.with(&name, known));
                 }
                 metric
             }
@@ -270,9 +261,9 @@ impl Vitals {
     /// Samples now and then every `intervalMs` (10 ms to 2^31 − 1 ms),
     /// replacing any earlier timer.
     pub fn start(&self, #[wasm_bindgen(js_name = intervalMs)] interval_ms: JsValue) -> Result<(), JsValue> {
-        let ms = interval_ms.as_f64().ok_or_else(|| type_error("intervalMs", " must be a number"))?;
+        let ms = interval_ms.as_f64().ok_or_else(|| Fault::NotANumber.with("intervalMs", ""))?;
         if !(MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&ms) {
-            return Err(range_error("intervalMs", " must be from 10 to 2147483647"));
+            return Err(Fault::Interval.error());
         }
         self.stop();
         self.state()?.sample();
@@ -314,10 +305,10 @@ impl Vitals {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query = args::options(&query, "query")?;
-        let query = query.as_ref();
-        let since = args::integer_field(query, "since", "query.")?.unwrap_or(0);
-        let limit = args::integer_field(query, "limit", "query.")?.unwrap_or(u64::MAX);
+        let query = args::options(query, "query")?;
+        let query = &query;
+        let since = args::integer_field(query, "since", "query")?.unwrap_or(0);
+        let limit = args::integer_field(query, "limit", "query")?.unwrap_or(u64::MAX);
         let level = match args::field(query, "level")? {
             Some(value) => args::level_filter(&value, "query.level")?,
             None => LevelFilter::Trace,
@@ -328,7 +319,7 @@ impl Vitals {
                 "log" => Some(0),
                 "metric" => Some(1),
                 "event" => Some(2),
-                _ => return Err(range_error("query.type", " must be \"log\", \"metric\" or \"event\"")),
+                _ => return Err(Fault::QueryType.error()),
             },
         };
         let state = self.state()?;
@@ -419,11 +410,9 @@ impl Vitals {
         let target = args::text(&target, "target")?;
         let filter = args::level_filter(&level, "level")?;
         if target.trim().is_empty() {
-            return Err(range_error("target", " must not be empty: use setLevel for the default"));
+            return Err(Fault::EmptyTarget.error());
         }
-        self.state()?.filters.set(&target, filter).map_err(|_| {
-            range_error("target rule", " refused: targets are at most 64 bytes and an instance holds 16 rules")
-        })
+        self.state()?.filters.set(&target, filter).map_err(|_| Fault::TargetRule.error())
     }
 
     /// Mirrors stored log entries at or above `level` to the console
@@ -448,39 +437,32 @@ impl Vitals {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: JsValue,
     ) -> Result<(), JsValue> {
-        let options = args::options(&rule, "rule")?.ok_or_else(|| type_error("rule", " must be an object"))?;
-        let options = Some(&options);
+        let options = args::options(rule, "rule")?;
+        if options.is_undefined() || options.is_null() {
+            return Err(Fault::NotAnObject.with("rule", ""));
+        }
+        let options = &options;
         let name = match args::field(options, "metric")? {
             Some(value) => args::text(&value, "rule.metric")?,
-            None => return Err(type_error("rule.metric", " must be a metric name")),
+            None => return Err(Fault::RuleMetric.error()),
         };
-        let instance = args::integer_field(options, "instance", "rule.")?.unwrap_or(0);
-        let instance =
-            u16::try_from(instance).map_err(|_| range_error("rule.instance", " must be at most 65535"))?;
+        let instance = args::integer_field(options, "instance", "rule")?.unwrap_or(0);
+        let instance = u16::try_from(instance).map_err(|_| Fault::RuleInstance.error())?;
         let thresholds = [
-            args::number_field(options, "warn", "rule.")?,
-            args::number_field(options, "error", "rule.")?,
-            args::number_field(options, "critical", "rule.")?,
+            args::number_field(options, "warn", "rule")?,
+            args::number_field(options, "error", "rule")?,
+            args::number_field(options, "critical", "rule")?,
         ];
         if thresholds.iter().all(Option::is_none) {
-            return Err(type_error("a rule", " needs at least one of warn, error, critical"));
+            return Err(Fault::NoThreshold.error());
         }
-        let for_samples = args::integer_field(options, "for", "rule.")?.unwrap_or(1);
-        let for_samples = u8::try_from(for_samples)
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| range_error("rule.for", " must be from 1 to 255 samples"))?;
-        let hysteresis = args::number_field(options, "hysteresis", "rule.")?.unwrap_or(0.0);
-        let below = args::bool_field(options, "below", "rule.")?.unwrap_or(false);
+        let for_samples = args::integer_field(options, "for", "rule")?.unwrap_or(1);
+        let for_samples =
+            u8::try_from(for_samples).ok().filter(|n| *n >= 1).ok_or_else(|| Fault::RuleFor.error())?;
+        let hysteresis = args::number_field(options, "hysteresis", "rule")?.unwrap_or(0.0);
+        let below = args::bool_field(options, "below", "rule")?.unwrap_or(false);
         let mut state = self.state()?;
-        let metric = state.registry.find(&name).ok_or_else(|| {
-            vitals_error(
-                1,
-                &["rule.metric \"", &name].concat(),
-                "\" is not known: use a catalog or browser.* name,",
-                " or record it once with metric()",
-            )
-        })?;
+        let metric = state.registry.find(&name).ok_or_else(|| Fault::UnknownMetric.with(&name, ""))?;
         let rule = Rule {
             series: metric.instance(instance),
             direction: if below { Direction::Below } else { Direction::Above },
@@ -489,12 +471,9 @@ impl Vitals {
             hysteresis,
         };
         state.rules.add(rule).map_err(|e| match e {
-            RuleError::Full => range_error("rule table", " is full (32 rules)"),
-            RuleError::Unordered => range_error(
-                "rule thresholds",
-                " must be ordered warn <= error <= critical (>= with below: true)",
-            ),
-            _ => range_error("rule thresholds", " must be finite numbers and hysteresis finite and >= 0"),
+            RuleError::Full => Fault::RulesFull.error(),
+            RuleError::Unordered => Fault::Unordered.error(),
+            _ => Fault::NotFinite.error(),
         })
     }
 
@@ -524,14 +503,9 @@ impl Drop for Vitals {
 
 fn registry_error(error: RegistryError, name: &str) -> JsValue {
     match error {
-        RegistryError::Full => range_error("metric registry", " is full (64 metrics)"),
-        RegistryError::NameTooLong => range_error("metric name", " is longer than 48 bytes"),
-        RegistryError::Conflict => {
-            vitals_error(0, "metric \"", name, "\" exists with another unit or kind")
-        }
-        _ => type_error(
-            "metric name",
-            " must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`",
-        ),
+        RegistryError::Full => Fault::RegistryFull.error(),
+        RegistryError::NameTooLong => Fault::NameTooLong.error(),
+        RegistryError::Conflict => Fault::Conflict.with(name, ""),
+        _ => Fault::BadName.error(),
     }
 }

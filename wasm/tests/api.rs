@@ -416,3 +416,39 @@ fn stats_count_what_the_ring_did() {
     assert!(names.includes(&"browser.fps".into(), 0) && names.includes(&"cpu.usage".into(), 0));
     let _: &Object = names.unchecked_ref();
 }
+
+#[wasm_bindgen_test]
+fn error_messages_name_the_argument_and_what_is_accepted() {
+    let vitals = quiet();
+    let cases: Vec<(Result<(), JsValue>, &str)> = vec![
+        (vitals.log("info".into(), 5.into(), "m".into()).map(drop), "target must be a string"),
+        (
+            Vitals::new(js("{ level: 'loud' }")).map(drop),
+            "options.level \"loud\" is not a level: use trace, debug, info, warn, error, critical or off",
+        ),
+        (vitals.log("off".into(), "t".into(), "m".into()).map(drop), "level cannot be \"off\" here"),
+        (Vitals::new(js("{ capacityBytes: 10 }")).map(drop), "options.capacityBytes must be from 256"),
+        (
+            vitals.entries(js("{ since: -1 }")).map(drop),
+            "query.since must be a whole number from 0 to 2^53 - 1",
+        ),
+        (
+            vitals.add_rule(js("{ metric: 'cpu.usage', warn: 1, below: 'yes' }")),
+            "rule.below must be true or false",
+        ),
+        (vitals.add_rule(js("{ metric: 'no.such', warn: 1 }")), "rule.metric \"no.such\" is not known"),
+        (
+            vitals.metric("cpu.usage".into(), 1.into(), "bytes".into()).map(drop),
+            "metric \"cpu.usage\" has unit",
+        ),
+        (
+            vitals.metric("bad name".into(), 1.into(), JsValue::UNDEFINED).map(drop),
+            "metric name must be non-empty",
+        ),
+    ];
+    for (result, expected) in cases {
+        let error = result.err().unwrap_or_else(|| panic!("accepted: {expected}"));
+        let text = message(&error);
+        assert!(text.starts_with(expected), "{text:?} should start with {expected:?}");
+    }
+}
