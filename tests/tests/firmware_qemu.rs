@@ -69,8 +69,20 @@ fn demo_on_microbit_cortex_m0() {
     check_demo(&MICROBIT);
 }
 
+#[test]
+#[ignore = "needs qemu-system-arm and the thumbv7m-none-eabi target; `cargo xtask test` runs it"]
+fn corrupted_ring_starts_empty_on_lm3s6965evb_cortex_m3() {
+    check_fault_firmware(&LM3S6965EVB);
+}
+
+#[test]
+#[ignore = "needs qemu-system-arm and the thumbv6m-none-eabi target; `cargo xtask test` runs it"]
+fn corrupted_ring_starts_empty_on_microbit_cortex_m0() {
+    check_fault_firmware(&MICROBIT);
+}
+
 fn check_demo(board: &Board) {
-    let elf_path = build_demo(board);
+    let elf_path = build_firmware(board, "vitals_demo");
     let elf = fs::read(&elf_path).unwrap_or_else(|e| panic!("reading {}: {e}", elf_path.display()));
     let workdir = firmware_dir().join("target").join("qemu").join(board.machine);
     let _ = fs::remove_dir_all(&workdir);
@@ -121,14 +133,56 @@ fn firmware_dir() -> PathBuf {
     dir.canonicalize().unwrap_or(dir)
 }
 
-/// `cargo build --release --bin vitals_demo` inside `firmware-example/`, so
-/// its own `.cargo/config.toml` (DEFMT_LOG) applies; returns the ELF's path.
-fn build_demo(board: &Board) -> PathBuf {
+/// `firmware-example/src/bin/fault_corrupt_ring.rs`: the ring's records
+/// damaged before the first reset and its header before the second. Each
+/// boot checks its own `BootReport` (the firmware exits non-zero otherwise);
+/// here the defmt output must show both starts from empty with their reason,
+/// and the final export must hold only the last boot's entries.
+fn check_fault_firmware(board: &Board) {
+    let elf_path = build_firmware(board, "fault_corrupt_ring");
+    let elf = fs::read(&elf_path).unwrap_or_else(|e| panic!("reading {}: {e}", elf_path.display()));
+    let workdir = firmware_dir().join("target").join("qemu").join(format!("fault-{}", board.machine));
+    let _ = fs::remove_dir_all(&workdir);
+    fs::create_dir_all(&workdir).unwrap_or_else(|e| panic!("creating {}: {e}", workdir.display()));
+
+    let lines = decode_defmt(&elf, &run_qemu(board, &elf_path, &workdir));
+    let text = lines.join("\n");
+    let has = |needle: &str| lines.iter().any(|l| l.contains(needle));
+    assert!(has("records overwritten"), "boot 1 did not damage the records:\n{text}");
+    assert!(has("persistent ring corrupt (records), starting empty"), "boot 2 did not say why:\n{text}");
+    assert!(has("ring header damaged"), "boot 2 did not damage the header:\n{text}");
+    assert!(has("the ring started empty twice"), "boot 3 did not run to the end:\n{text}");
+    assert!(!lines.iter().any(|l| l.starts_with("ERROR")), "a boot saw something else:\n{text}");
+
+    let export = decode_wire(&read(&workdir.join("vitals-fault.bin")));
+    let logs: Vec<&str> = export
+        .entries
+        .iter()
+        .filter_map(|e| match &e.kind {
+            Kind::Log { message, .. } => Some(message.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        logs.iter().any(|m| m.contains("persistent ring not found")),
+        "the last boot's ring does not say it started empty: {logs:?}"
+    );
+    assert!(
+        logs.iter().all(|m| !m.starts_with("boot 1") && !m.starts_with("boot 2")),
+        "entries from before the damage came back: {logs:?}"
+    );
+    let boots = export.entries.iter().filter(|e| matches!(e.kind, Kind::Boot(ResetReason::Software))).count();
+    assert_eq!(boots, 1, "the export should hold exactly the last boot's Boot event: {logs:?}");
+}
+
+/// `cargo build --release --bin <bin>` inside `firmware-example/`, so its
+/// own `.cargo/config.toml` (DEFMT_LOG) applies; returns the ELF's path.
+fn build_firmware(board: &Board, bin: &str) -> PathBuf {
     let dir = firmware_dir();
     let target_dir = dir.join("target");
     let output = Command::new("cargo")
         .current_dir(&dir)
-        .args(["build", "--release", "--bin", "vitals_demo", "--target", board.target, "--target-dir"])
+        .args(["build", "--release", "--bin", bin, "--target", board.target, "--target-dir"])
         .arg(&target_dir)
         // Flags meant for the host test build (coverage, sanitizers) would
         // break a bare-metal build.
@@ -139,12 +193,12 @@ fn build_demo(board: &Board) -> PathBuf {
         .expect("running cargo");
     assert!(
         output.status.success(),
-        "building the firmware failed: (cd firmware-example && cargo build --release --bin vitals_demo \
+        "building the firmware failed: (cd firmware-example && cargo build --release --bin {bin} \
          --target {}); is the target installed (`rustup target add {0}`)?\n{}",
         board.target,
         String::from_utf8_lossy(&output.stderr)
     );
-    target_dir.join(board.target).join("release").join("vitals_demo")
+    target_dir.join(board.target).join("release").join(bin)
 }
 
 /// Runs the firmware to its semihosting exit, in `workdir`; returns QEMU's

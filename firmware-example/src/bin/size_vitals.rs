@@ -1,44 +1,22 @@
 //! Size probe, with Vitals: `size_baseline`'s application plus a 1 KiB
-//! Vitals ring, a log entry (`vitals_embedded::info!`, or `uinfo!` when
-//! built as `size_vitals_ufmt`) and a metric sample
-//! per reading, and the ring exported with `stream_to` instead of the raw
-//! readings. `cargo xtask bench` compares its sections with the baseline's
-//! and reads the export for the bytes each entry takes on the wire.
+//! Vitals ring, a log entry (`vitals_embedded::info!`, formatted with
+//! `core::fmt`) and a metric sample per reading, and the ring exported with
+//! `stream_to` instead of the raw readings. `cargo xtask bench` compares its
+//! sections with the baseline's and reads the export for the bytes each
+//! entry takes on the wire.
 #![no_std]
 #![no_main]
 
-use core::hint::black_box;
-
-use vitals_embedded::{global_ring, stream_to, Cursor, MetricId};
-use vitals_firmware_example::{advance_us, exit, now_us, HostFile, CLOCK};
-
-/// Temperatures in m°C, one a second.
-static READINGS: [i32; 8] = [41_000, 48_500, 55_000, 61_500, 66_000, 71_500, 57_500, 52_000];
-
-global_ring!(RING, 1024);
+#[path = "probe/vitals_app.rs"]
+mod vitals_app;
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
-    vitals_embedded::install(&RING, &CLOCK);
-    for reading in READINGS {
-        advance_us(1_000_000);
-        let millicelsius = black_box(reading);
-        defmt::info!("temperature {=i32} mC", millicelsius);
-        #[cfg(not(feature = "ufmt"))]
-        vitals_embedded::info!("temperature {} mC", millicelsius);
-        // `size_vitals_ufmt`: the same entry, formatted by ufmt.
-        #[cfg(feature = "ufmt")]
-        vitals_embedded::uinfo!("temperature {} mC", millicelsius);
-        let _ = RING.push_metric(now_us(), MetricId::TEMPERATURE.series(), f64::from(millicelsius / 1000));
-    }
-    let mut scratch = [0u8; 256];
-    let saved_ok = HostFile::create(c"size-probe.bin")
-        .is_ok_and(|mut file| stream_to(&RING, &mut Cursor::new(), &mut file, &mut scratch).is_ok());
-    exit(saved_ok)
+    vitals_app::run(|millicelsius| vitals_embedded::info!("temperature {} mC", millicelsius))
 }
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    exit(false)
+    vitals_firmware_example::exit(false)
 }
