@@ -89,5 +89,5 @@ pub use record::RecordError;
 #[cfg(feature = "critical-section")]
 pub use ring::SharedRing;
 pub use ring::{Corruption, Cursor, Iter, Policy, PushError, Reader, RecordBatch, Ring, RingStats};
-pub use rules::{write_crossing, Direction, Rule, RuleError, Rules};
+pub use rules::{write_crossing, write_crossing_with, CrossingMessage, Direction, Rule, RuleError, Rules};
 pub use stats::{Summary, Window};

@@ -300,52 +300,95 @@ pub fn write_crossing<B: AsRef<[u8]> + AsMut<[u8]>>(
     crossing: &Crossing,
     names: &impl MetricNames,
 ) {
+    write_crossing_with(ring, timestamp_us, direction, crossing, names, |out, value, unit| {
+        write!(out, "{}", Value(value, unit))
+    });
+}
+
+/// [`write_crossing`] with the numbers written by `number` (a value and its
+/// unit, e.g. `93.5%`; the instance number with [`Unit::None`]): for a
+/// platform that formats numbers itself, such as a browser, which would
+/// otherwise carry `core::fmt`'s float code. The words are the same.
+///
+/// ```
+/// use core::fmt::Write;
+/// use vitals_core::{write_crossing_with, Crossing, Direction, EntryKind, Level, MetricId, Policy, Ring, CATALOG};
+///
+/// let mut ring = Ring::new([0u8; 256], Policy::OverwriteOldest);
+/// let crossing = Crossing {
+///     series: MetricId::CPU_USAGE.series(),
+///     from: None,
+///     to: Some(Level::Warn),
+///     value: 93.5,
+///     threshold: 90.0,
+/// };
+/// // A stand-in for a host's own number formatting.
+/// write_crossing_with(&mut ring, 0, Direction::Above, &crossing, &CATALOG, |out, value, _unit| {
+///     out.write_str(if value > 91.0 { "high" } else { "limit" })
+/// });
+/// let last = ring.iter().last().unwrap();
+/// assert!(matches!(last.kind, EntryKind::Log(log) if log.message == b"usage high \xe2\x89\xa5 limit"));
+/// ```
+pub fn write_crossing_with<B: AsRef<[u8]> + AsMut<[u8]>>(
+    ring: &mut Ring<B>,
+    timestamp_us: u64,
+    direction: Direction,
+    crossing: &Crossing,
+    names: &impl MetricNames,
+    number: impl FnMut(&mut CrossingMessage, f64, Unit) -> fmt::Result,
+) {
     let _ = ring.push_event(timestamp_us, Event::Threshold(*crossing));
-    let mut message: heapless::String<160> = heapless::String::new();
-    let (target, level) = describe(&mut message, direction, crossing, names);
+    let mut message = CrossingMessage::new();
+    let (target, level) = describe(&mut message, direction, crossing, names, number);
     let _ = ring.push_log(timestamp_us, level, target.as_bytes(), message.as_bytes());
 }
 
+/// The buffer a crossing's log line is written into.
+pub type CrossingMessage = heapless::String<160>;
+
 /// Formats the log message of a crossing into `out`; returns its target and level.
 fn describe<'n>(
-    out: &mut heapless::String<160>,
+    out: &mut CrossingMessage,
     direction: Direction,
     c: &Crossing,
     names: &'n impl MetricNames,
+    mut number: impl FnMut(&mut CrossingMessage, f64, Unit) -> fmt::Result,
 ) -> (&'n str, Level) {
     let info = names.describe(c.series.metric);
     let name = info.map_or("metric", |i| i.name);
     let unit = info.map_or(Unit::None, |i| i.unit);
     let (target, rest) = name.split_once('.').unwrap_or((name, "value"));
     // A cut-short message is better than none; the String refuses overflow.
-    let _ = write!(out, "{rest}");
+    let _ = out.push_str(rest);
     if let Some(label) = names.instance_label(c.series) {
-        let _ = write!(out, " {label}");
+        let _ = out.push(' ');
+        let _ = out.push_str(label);
     } else if c.series.instance != 0 {
-        let _ = write!(out, " #{}", c.series.instance);
+        let _ = out.push_str(" #");
+        let _ = number(out, f64::from(c.series.instance), Unit::None);
     }
     let (worse, better) = match direction {
         Direction::Above => ("≥", "below"),
         Direction::Below => ("≤", "above"),
     };
-    let (value, threshold) = (Value(c.value, unit), Value(c.threshold, unit));
-    let level = match c.to {
-        Some(to) if c.from.is_none_or(|from| to > from) => {
-            let _ = write!(out, " {value} {worse} {threshold}");
-            to
-        }
-        Some(to) => {
-            let from = c.from.map_or("OK", |l| l.as_str());
-            let _ = write!(out, " {value} back {better} {threshold} (was {from})");
-            to
-        }
-        None => {
-            let from = c.from.map_or("OK", |l| l.as_str());
-            let _ = write!(out, " {value} back {better} {threshold} (was {from})");
-            Level::Info
-        }
-    };
-    (target, level)
+    let _ = out.push(' ');
+    let _ = number(out, c.value, unit);
+    let worse_to = c.to.filter(|to| c.from.is_none_or(|from| *to > from));
+    if worse_to.is_some() {
+        let _ = out.push(' ');
+        let _ = out.push_str(worse);
+        let _ = out.push(' ');
+        let _ = number(out, c.threshold, unit);
+    } else {
+        let _ = out.push_str(" back ");
+        let _ = out.push_str(better);
+        let _ = out.push(' ');
+        let _ = number(out, c.threshold, unit);
+        let _ = out.push_str(" (was ");
+        let _ = out.push_str(c.from.map_or("OK", |l| l.as_str()));
+        let _ = out.push(')');
+    }
+    (target, c.to.unwrap_or(Level::Info))
 }
 
 #[cfg(test)]
@@ -444,5 +487,21 @@ mod tests {
             ]
         );
         assert_eq!(ring.len(), 4);
+    }
+
+    #[test]
+    fn an_unlabelled_instance_is_numbered_in_the_message() {
+        let mut ring = Ring::new([0u8; 512], Policy::OverwriteOldest);
+        let crossing = Crossing {
+            series: Series::new(MetricId::TEMPERATURE, 7),
+            from: Some(Level::Warn),
+            to: None,
+            value: 41.0,
+            threshold: 55.0,
+        };
+        write_crossing(&mut ring, 0, Direction::Above, &crossing, &CATALOG);
+        let Some(EntryKind::Log(log)) = ring.iter().last().map(|e| e.kind) else { panic!("no log line") };
+        assert_eq!(core::str::from_utf8(log.message).unwrap(), "value #7 41°C back below 55°C (was WARN)");
+        assert_eq!(log.level, Level::Info);
     }
 }
