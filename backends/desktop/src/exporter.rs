@@ -30,13 +30,28 @@ const READ_TIMEOUT: Duration = Duration::from_secs(5);
 #[non_exhaustive]
 pub enum ExporterError {
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}. Is another process using the port? Pick another with --serve 127.0.0.1:PORT")]
+    #[error("cannot listen on {addr}: {source}. {}", bind_hint(.source))]
     Bind {
         /// The address.
         addr: String,
         /// The OS error.
         source: io::Error,
     },
+}
+
+/// What to do about a failed bind, by its cause: the port in use is not
+/// the only way (a typo, an address not on this machine, a low port).
+fn bind_hint(error: &io::Error) -> &'static str {
+    match error.kind() {
+        io::ErrorKind::AddrInUse => {
+            "Is another process using the port? Pick another with --serve 127.0.0.1:PORT"
+        }
+        io::ErrorKind::AddrNotAvailable => {
+            "That address is not on this machine: use 127.0.0.1:PORT, or 0.0.0.0:PORT for every interface"
+        }
+        io::ErrorKind::PermissionDenied => "Ports below 1024 need privileges: pick one above 1024",
+        _ => "Give an address and port such as --serve 127.0.0.1:9184",
+    }
 }
 
 /// A running exporter.

@@ -27,12 +27,18 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Failure> {
     let mut input: Box<dyn Read> = match &args.input {
         None => Box::new(io::stdin().lock()),
         Some(path) if path.as_os_str() == "-" => Box::new(io::stdin().lock()),
-        Some(path) => Box::new(std::fs::File::open(path).map_err(|e| {
-            Failure::usage(format!(
-                "cannot open {}: {e}. Give a file written by a Vitals exporter, or - for stdin",
-                path.display()
-            ))
-        })?),
+        Some(path) => {
+            let cannot_open = |why: String| {
+                Failure::usage(format!(
+                    "cannot open {}: {why}. Give a file written by a Vitals exporter, or - for stdin",
+                    path.display()
+                ))
+            };
+            if path.is_dir() {
+                return Err(cannot_open("it is a directory".to_owned()));
+            }
+            Box::new(std::fs::File::open(path).map_err(|e| cannot_open(e.to_string()))?)
+        }
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

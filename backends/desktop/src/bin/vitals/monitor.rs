@@ -53,7 +53,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
     /// Bytes of the in-memory ring.
-    #[arg(long, default_value_t = 1 << 20)]
+    #[arg(long, default_value_t = 1 << 20, value_parser = ring_bytes)]
     ring_bytes: usize,
 }
 
@@ -98,6 +98,20 @@ impl Sink for StdoutSink {
     fn describe(&self) -> String {
         "stdout".to_owned()
     }
+}
+
+/// Largest `--ring-bytes`: far more history than a monitor needs, and an
+/// amount any machine that runs it can allocate (a larger one used to
+/// abort the process with an allocation failure).
+const MAX_RING_BYTES: u64 = 1 << 30;
+
+/// `--ring-bytes`: a byte count from 0 (taken as the 4 KiB minimum) to 1 GiB.
+fn ring_bytes(text: &str) -> Result<usize, String> {
+    let bytes: u64 = text.parse().map_err(|e| format!("{e}: expected a byte count such as 1048576"))?;
+    if bytes > MAX_RING_BYTES {
+        return Err(format!("{bytes} bytes is more than the 1 GiB ({MAX_RING_BYTES}) a ring may have"));
+    }
+    Ok(bytes as usize)
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
