@@ -23,11 +23,10 @@ pub enum Push {
     Boot { code: u8, dt: i32 },
     /// A wall-clock anchor.
     Anchor { unix_us: u64, dt: i32 },
-    /// A `Dropped` event, as an importer replaying a stream writes one.
-    /// The count is kept to 32 bits: a count near 2^63 breaks the ring's
-    /// numbering (`core/tests/fuzz_regressions.rs`), which would stop every
-    /// run at once until that is fixed.
-    Dropped { count: u32, dt: i32 },
+    /// A `Dropped` event, as an importer replaying a stream writes one,
+    /// with any count (near 2^63 it once broke the numbering:
+    /// `core/tests/fuzz_regressions.rs`).
+    Dropped { count: u64, dt: i32 },
     /// A threshold crossing; levels 6 and up are "normal" (`None`).
     Threshold { metric: u16, instance: u16, from: u8, to: u8, value: u64, threshold: u64, dt: i32 },
 }
@@ -177,8 +176,7 @@ pub fn offer(ring: &mut Ring<Vec<u8>>, now: &mut u64, push: &Push) -> (Result<u6
         }
         Push::Dropped { count, dt } => {
             let ts = step(now, *dt);
-            let count = u64::from(*count);
-            (ring.push_event(ts, Event::Dropped { count }), OwnedKind::Dropped(count))
+            (ring.push_event(ts, Event::Dropped { count: *count }), OwnedKind::Dropped(*count))
         }
         Push::Threshold { metric, instance, from, to, value, threshold, dt } => {
             let ts = step(now, *dt);

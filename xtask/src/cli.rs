@@ -13,8 +13,9 @@ Commands:
         rust-src, Debian's prometheus for the scrape tests), then run it,
         stopping at the first failing step:
         fmt, clippy, tests, the no_std build matrix, the nostd-check link
-        check, and Miri. Ends with a table and `xtask: N passed, N failed`.
-          --skip-miri  leave out Miri (and the nightly install)
+        check, a fuzz smoke run (see fuzz), and Miri. Ends with a table and
+        `xtask: N passed, N failed`.
+          --skip-miri  leave out Miri (the fuzz smoke still needs nightly)
           --quick      host steps only: fmt, clippy, tests
           --bless      rewrite the firmware QEMU test's expected-output
                        snapshots (tests/tests/snapshots/) instead of
@@ -36,6 +37,13 @@ Commands:
         (default 10), scraping /metrics every second; RSS and open fds go
         to target/soak/soak.csv. Fails on memory or fd growth after
         warm-up, a failed scrape, a lost line or a log sequence gap.
+  fuzz [--time N]
+        Install cargo-fuzz and nightly, build the fuzz targets in fuzz/
+        (wire_decoder, filter_spec, rules_file, ring_ops) and run each for
+        N seconds (default 60) from its seeds in fuzz/corpus/<target>/;
+        prints executions per target and writes them to
+        target/fuzz-results.md. A crash fails with the saved input and the
+        command that replays it. `test` runs each for 20 s (fuzz smoke).
   web
         Build the page (vitals-wasm, min-size, wasm-bindgen --target web,
         wasm-opt -Oz) into wasm/www/pkg and serve wasm/www on
@@ -62,6 +70,8 @@ pub(crate) enum Action {
     Web,
     /// `cargo xtask soak --minutes N`, in seconds.
     Soak(u64),
+    /// `cargo xtask fuzz --time N`: seconds per fuzz target.
+    Fuzz(u64),
     /// `cargo xtask help` (or no command).
     Help,
 }
@@ -100,9 +110,10 @@ where
             Some(o) => Err(unknown_option("web", o)),
         },
         "soak" => parse_soak(&rest),
+        "fuzz" => parse_fuzz(&rest),
         "help" | "--help" | "-h" => Ok(Action::Help),
         other => Err(Error::new(format!(
-            "unknown command `{other}`; the commands are test, bench, soak, web and help"
+            "unknown command `{other}`; the commands are test, bench, soak, fuzz, web and help"
         ))),
     }
 }
@@ -120,6 +131,21 @@ fn parse_soak(rest: &[String]) -> Result<Action> {
             }
         },
         [other, ..] => Err(unknown_option("soak", other)),
+    }
+}
+
+/// `fuzz [--time N]`: N whole seconds per target, above 0.
+fn parse_fuzz(rest: &[String]) -> Result<Action> {
+    match rest {
+        [] => Ok(Action::Fuzz(crate::fuzz::DEFAULT_SECS)),
+        [flag, value] if flag == "--time" => match value.parse::<u64>() {
+            Ok(seconds) if seconds > 0 => Ok(Action::Fuzz(seconds)),
+            _ => {
+                Err(Error::new(format!("`--time {value}`: expected whole seconds above 0, e.g. --time 300")))
+            }
+        },
+        [flag] if flag == "--time" => Err(Error::new("`--time` needs a number of seconds, e.g. --time 300")),
+        [other, ..] => Err(unknown_option("fuzz", other)),
     }
 }
 
@@ -168,6 +194,18 @@ mod tests {
     fn bench_can_only_write_the_report() {
         assert_eq!(parse_words("bench").unwrap(), Action::Bench { report_only: false });
         assert_eq!(parse_words("bench --report-only").unwrap(), Action::Bench { report_only: true });
+    }
+
+    #[test]
+    fn fuzz_takes_seconds_per_target() {
+        assert_eq!(parse_words("fuzz").unwrap(), Action::Fuzz(crate::fuzz::DEFAULT_SECS));
+        assert_eq!(parse_words("fuzz --time 300").unwrap(), Action::Fuzz(300));
+        for bad in ["fuzz --time", "fuzz --time 0", "fuzz --time 1.5", "fuzz --time -3", "fuzz --minutes 5"] {
+            let err = parse_words(bad).unwrap_err();
+            assert!(err.to_string().contains(bad.split_whitespace().nth(1).unwrap()), "{bad}: {err}");
+        }
+        assert!(HELP.contains(&format!("(default {})", crate::fuzz::DEFAULT_SECS)));
+        assert!(HELP.contains(&format!("each for {} s", crate::fuzz::SMOKE_SECS)));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod command;
 mod error;
 mod firmware;
 mod footprint;
+mod fuzz;
 mod process_tree;
 mod report;
 mod setup;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Action::Bench { report_only } => bench::run(report_only),
         Action::Web => web::serve(),
         Action::Soak(seconds) => soak::run(seconds),
+        Action::Fuzz(seconds) => fuzz::run(seconds),
         Action::Help => {
             print!("{}", cli::HELP);
             return ExitCode::SUCCESS;

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: installs what the suite needs, then runs it as a list
 //! of steps: format, lints, tests, the no_std build matrix, the link check,
-//! and Miri.
+//! a fuzz smoke run, and Miri.
 
 use std::time::Duration;
 
@@ -117,7 +117,8 @@ fn plan(options: TestOptions) -> Vec<Step> {
         }),
         Step::new("fmt")
             .run(Cmd::cargo().args(["fmt", "--all", "--", "--check"]))
-            .run(link_check_cargo().args(["fmt", "--", "--check"])),
+            .run(link_check_cargo().args(["fmt", "--", "--check"]))
+            .run(Cmd::cargo().dir(workspace::root().join("fuzz")).args(["fmt", "--", "--check"])),
         Step::new("clippy (all features)").run(Cmd::cargo().args([
             "clippy",
             "--workspace",
@@ -186,6 +187,7 @@ fn plan(options: TestOptions) -> Vec<Step> {
     plan.extend(crate::web::test_steps().into_iter().map(|step| step.skip_if(quick)));
     plan.extend(crate::firmware::test_steps(options.bless).into_iter().map(|step| step.skip_if(quick)));
     plan.push(tsan_step().skip_if(quick));
+    plan.push(crate::fuzz::smoke_step().skip_if(quick));
     plan.push(
         Step::new("miri")
             .run(
@@ -258,11 +260,11 @@ mod tests {
 
     #[test]
     fn the_full_suite_has_one_step_per_job() {
-        // setup, fmt, 2 clippy, 3 test, one per no_std target, one per link check, tsan, miri
+        // setup, fmt, 2 clippy, 3 test, one per no_std target, one per link check, tsan, fuzz smoke, miri
         let web = crate::web::test_steps().len();
         let firmware = crate::firmware::test_steps(false).len();
         let expected =
-            1 + 1 + 2 + 3 + NO_STD_TARGETS.len() + LINK_CHECK_TARGETS.len() + web + firmware + 1 + 1;
+            1 + 1 + 2 + 3 + NO_STD_TARGETS.len() + LINK_CHECK_TARGETS.len() + web + firmware + 1 + 1 + 1;
         assert_eq!(plan(TestOptions::default()).len(), expected);
     }
 }
