@@ -227,6 +227,8 @@ fn build_page() -> Result<()> {
         .run()?;
     let wasm = workspace::target_dir().join(WASM).join("min-size").join("vitals_wasm.wasm");
     let out = pkg_dir();
+    // wasm-bindgen adds to what is there: last build's snippets would stay.
+    let _ = fs::remove_dir_all(out.join("snippets"));
     Cmd::new("wasm-bindgen")
         .args(["--target", "web", "--out-dir"])
         .arg(out.display().to_string())
