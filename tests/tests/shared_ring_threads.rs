@@ -170,8 +170,13 @@ fn toggle_filter(done: &AtomicBool) {
 
 /// A cursor reader: reads in short critical sections until `done`, then
 /// once more to the end.
-fn read_until<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &SharedRing<B>, done: &AtomicBool) -> Seen {
+fn read_until<B: AsRef<[u8]> + AsMut<[u8]>>(
+    ring: &SharedRing<B>,
+    start: &Barrier,
+    done: &AtomicBool,
+) -> Seen {
     let mut seen = Seen::new();
+    start.wait();
     let mut cursor = Cursor::new();
     loop {
         let finished = done.load(Ordering::Acquire);
@@ -196,10 +201,11 @@ fn read_until<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &SharedRing<B>, done: &AtomicB
 fn overwrite_oldest_every_entry_read_once_or_counted_lost() {
     let ring = SharedRing::new(vec![0u8; RING_BYTES], Policy::OverwriteOldest);
     let done = AtomicBool::new(false);
-    let start = Barrier::new(PRODUCERS + 1);
+    // Everyone starts together, so the readers really race the producers.
+    let start = Barrier::new(PRODUCERS + 2 + 1);
     let (offered, seen) = thread::scope(|s| {
         let filter = s.spawn(|| toggle_filter(&done));
-        let readers: Vec<_> = (0..2).map(|_| s.spawn(|| read_until(&ring, &done))).collect();
+        let readers: Vec<_> = (0..2).map(|_| s.spawn(|| read_until(&ring, &start, &done))).collect();
         let producers: Vec<_> = (0..PRODUCERS)
             .map(|p| {
                 let (ring, start) = (&ring, &start);
@@ -242,14 +248,15 @@ fn overwrite_oldest_every_entry_read_once_or_counted_lost() {
 fn drop_newest_drained_every_entry_read_once_or_refused_and_reported() {
     let ring = SharedRing::new(vec![0u8; RING_BYTES], Policy::DropNewest);
     let done = AtomicBool::new(false);
-    let start = Barrier::new(PRODUCERS + 1);
+    let start = Barrier::new(PRODUCERS + 2 + 1);
     let (offered, drained, watcher) = thread::scope(|s| {
         let filter = s.spawn(|| toggle_filter(&done));
         // A cursor reader beside the drainer: it sees entries the drainer
         // took first as lost, never twice.
-        let watcher = s.spawn(|| read_until(&ring, &done));
+        let watcher = s.spawn(|| read_until(&ring, &start, &done));
         let drainer = s.spawn(|| {
             let mut seen = Seen::new();
+            start.wait();
             loop {
                 let finished = done.load(Ordering::Acquire);
                 // A few entries per critical section, like a UART drain.
@@ -350,7 +357,7 @@ fn ring_logger_under_concurrent_spec_changes() {
             }
             n
         });
-        let reader = s.spawn(|| read_until(&LOG_RING, &done));
+        let reader = s.spawn(|| read_until(&LOG_RING, &Barrier::new(1), &done));
         let producers: Vec<_> = (0..PRODUCERS)
             .map(|p| {
                 s.spawn(move || {

@@ -279,10 +279,16 @@ fn report(failing: &mut Vec<String>, sink: &dyn Sink, error: &io::Error, errors:
     if failing.contains(&name) {
         return;
     }
+    // What to do depends on what went wrong.
+    let fix = match error.kind() {
+        io::ErrorKind::NotFound => "Create its directory again",
+        io::ErrorKind::StorageFull => "Free space",
+        io::ErrorKind::PermissionDenied => "Fix its permissions (or `chattr -i` it)",
+        _ => "Free space or fix permissions",
+    };
     eprintln!(
         "vitals: cannot write to {name}: {error}. Sampling and the ring go on; \
-         lines that cannot be written are counted as lost. Free space or fix permissions, \
-         and writing resumes by itself."
+         lines that cannot be written are counted as lost. {fix}, and writing resumes by itself."
     );
     failing.push(name);
 }

@@ -110,7 +110,7 @@ fn log_directory_deleted_while_running_is_reported_and_writing_resumes_when_it_r
     let said = read(&output);
     assert_eq!(status.code(), Some(0), "{said}");
     assert_eq!(said.matches(&report).count(), 1, "reported once, not per line:\n{said}");
-    assert!(said.contains("Free space or fix permissions, and writing resumes by itself"), "{said}");
+    assert!(said.contains("Create its directory again, and writing resumes by itself"), "{said}");
     assert!(said.contains("lines could not be written (see the messages above)"), "{said}");
     assert!(read(&log).contains("monitor stopped after"), "the goodbye line reached the new file");
 }
@@ -180,6 +180,7 @@ fn disk_filling_up_mid_run_is_reported_once_and_writing_resumes_when_space_is_fr
     let said = read(&output);
     assert_eq!(status.code(), Some(0), "{said}");
     assert_eq!(said.matches(&report).count(), 1, "reported once:\n{said}");
+    assert!(said.contains("Free space, and writing resumes by itself"), "{said}");
     let text = read(&log);
     assert!(text.contains("monitor stopped after"), "writing resumed to the end");
     // Lines lost to the full disk are gone whole: every line in the file is whole.
@@ -294,6 +295,7 @@ fn a_log_file_made_read_only_while_running_is_reported_and_sampling_goes_on() {
     let said = read(&output);
     assert_eq!(status.code(), Some(0), "{said}");
     assert_eq!(said.matches(&report).count(), 1, "reported once:\n{said}");
+    assert!(said.contains("Fix its permissions (or `chattr -i` it), and writing resumes"), "{said}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::http_get;
@@ -86,20 +86,29 @@ fn eight_threads_log_while_the_file_rotates_and_the_exporter_is_scraped() {
     let addr = exporter.local_addr().to_string();
 
     let done = AtomicBool::new(false);
+    // The writers start once both scrapers have been answered once, so
+    // scraping really overlaps the logging (and is never skipped).
+    let scraping = AtomicUsize::new(0);
     let (metric_scrapes, entry_scrapes) = std::thread::scope(|s| {
         let metrics = s.spawn(|| {
             let mut scrapes = 0u32;
-            while !done.load(Ordering::Acquire) {
+            loop {
                 let (status, body) = http_get(&addr, "/metrics").expect("GET /metrics");
                 assert_eq!(status, 200, "{body}");
                 assert!(body.contains("vitals_log_lost_total "), "{body}");
                 scrapes += 1;
+                if scrapes == 1 {
+                    scraping.fetch_add(1, Ordering::AcqRel);
+                }
+                if done.load(Ordering::Acquire) {
+                    break;
+                }
             }
             scrapes
         });
         let entries = s.spawn(|| {
             let (mut since, mut scrapes) = (0u64, 0u32);
-            while !done.load(Ordering::Acquire) {
+            loop {
                 let (status, body) =
                     http_get(&addr, &format!("/entries?since={since}&limit=500")).expect("GET /entries");
                 assert_eq!(status, 200, "{body}");
@@ -111,6 +120,12 @@ fn eight_threads_log_while_the_file_rotates_and_the_exporter_is_scraped() {
                     since = seq + 1;
                 }
                 scrapes += 1;
+                if scrapes == 1 {
+                    scraping.fetch_add(1, Ordering::AcqRel);
+                }
+                if done.load(Ordering::Acquire) {
+                    break;
+                }
             }
             scrapes
         });
@@ -122,6 +137,15 @@ fn eight_threads_log_while_the_file_rotates_and_the_exporter_is_scraped() {
                 std::thread::sleep(Duration::from_millis(1));
             }
         });
+        let started = std::time::Instant::now();
+        while scraping.load(Ordering::Acquire) < 2 {
+            if metrics.is_finished() || entries.is_finished() || started.elapsed() > Duration::from_secs(60) {
+                // A scraper failed (its panic comes out of the join below).
+                done.store(true, Ordering::Release);
+                break;
+            }
+            std::thread::yield_now();
+        }
         let workers: Vec<_> = (0..THREADS)
             .map(|t| {
                 s.spawn(move || {
