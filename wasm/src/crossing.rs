@@ -1,12 +1,13 @@
 //! Threshold crossings written into the ring: the core's
 //! `Event::Threshold` and a log line in the core's words
-//! (`WARN browser: fps 24 Hz ≤ 30 Hz`), with numbers written by
+//! (`WARN browser: fps 24Hz ≤ 30Hz`), with numbers written by
 //! JavaScript, so the module carries no float-to-text code of its own
 //! (about 25 KiB of wasm).
 
 use alloc::string::String;
+use core::fmt::Write;
 
-use vitals_core::{Crossing, Direction, Event, Level, MetricNames, Ring, Unit};
+use vitals_core::{write_crossing_with, Crossing, Direction, MetricNames, Ring, Unit};
 
 use crate::bridge::vitals_number;
 
@@ -43,7 +44,8 @@ pub(crate) fn value_text(value: f64, unit: Unit) -> String {
     }
 }
 
-/// Writes `crossing` into `ring`: the event, then the log entry.
+/// Writes `crossing` into `ring`: the event, then the log entry in the
+/// core's words (`write_crossing_with`) with numbers from [`value_text`].
 pub(crate) fn write<B: AsRef<[u8]> + AsMut<[u8]>>(
     ring: &mut Ring<B>,
     timestamp_us: u64,
@@ -51,46 +53,7 @@ pub(crate) fn write<B: AsRef<[u8]> + AsMut<[u8]>>(
     crossing: &Crossing,
     names: &impl MetricNames,
 ) {
-    let _ = ring.push_event(timestamp_us, Event::Threshold(*crossing));
-    let info = names.describe(crossing.series.metric);
-    let name = info.map_or("metric", |i| i.name);
-    let unit = info.map_or(Unit::None, |i| i.unit);
-    let (target, rest) = name.split_once('.').unwrap_or((name, "value"));
-    let mut message = String::from(rest);
-    if let Some(label) = names.instance_label(crossing.series) {
-        message.push(' ');
-        message.push_str(label);
-    } else if crossing.series.instance != 0 {
-        message.push_str(" #");
-        message.push_str(&vitals_number(f64::from(crossing.series.instance), -1));
-    }
-    let (worse, better) = match direction {
-        Direction::Above => ("≥", "below"),
-        Direction::Below => ("≤", "above"),
-    };
-    let value = value_text(crossing.value, unit);
-    let threshold = value_text(crossing.threshold, unit);
-    // Worse: `usage 93.5% ≥ 90%`; better: `usage 42% back below 80% (was ERROR)`.
-    let worse_to = crossing.to.filter(|to| crossing.from.is_none_or(|from| *to > from));
-    message.push(' ');
-    message.push_str(&value);
-    match worse_to {
-        Some(_) => {
-            message.push(' ');
-            message.push_str(worse);
-        }
-        None => {
-            message.push_str(" back ");
-            message.push_str(better);
-        }
-    }
-    message.push(' ');
-    message.push_str(&threshold);
-    if worse_to.is_none() {
-        message.push_str(" (was ");
-        message.push_str(crossing.from.map_or("OK", Level::as_str));
-        message.push(')');
-    }
-    let level = crossing.to.unwrap_or(Level::Info);
-    let _ = ring.push_log(timestamp_us, level, target.as_bytes(), message.as_bytes());
+    write_crossing_with(ring, timestamp_us, direction, crossing, names, |out, value, unit| {
+        out.write_str(&value_text(value, unit))
+    });
 }

@@ -190,45 +190,79 @@ impl Vitals {
 
     /// Stores a log entry; returns its sequence number, or `undefined` when
     /// the level filter left it out. `level` is a name or 0–5.
-    pub fn log(&self, level: JsValue, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+    pub fn log(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Level")] level: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         let level = args::level(&level, "level")?;
         self.push_log(level, &target, &message)
     }
 
     /// `log("trace", target, message)`.
-    pub fn trace(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+    pub fn trace(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         self.push_log(Level::Trace, &target, &message)
     }
 
     /// `log("debug", target, message)`.
-    pub fn debug(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+    pub fn debug(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         self.push_log(Level::Debug, &target, &message)
     }
 
     /// `log("info", target, message)`.
-    pub fn info(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+    pub fn info(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         self.push_log(Level::Info, &target, &message)
     }
 
     /// `log("warn", target, message)`.
-    pub fn warn(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+    pub fn warn(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         self.push_log(Level::Warn, &target, &message)
     }
 
     /// `log("error", target, message)`.
-    pub fn error(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+    pub fn error(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         self.push_log(Level::Error, &target, &message)
     }
 
     /// `log("critical", target, message)`.
-    pub fn critical(&self, target: JsValue, message: JsValue) -> Result<Option<f64>, JsValue> {
+    pub fn critical(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         self.push_log(Level::Critical, &target, &message)
     }
 
     /// Stores a sample of metric `name` (a catalog name such as
     /// `"cpu.usage"`, a `browser.*` metric, or any new name, which is
     /// registered as a gauge with `unit`); returns its sequence number.
-    pub fn metric(&self, name: JsValue, value: JsValue, unit: JsValue) -> Result<Option<f64>, JsValue> {
+    pub fn metric(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] unit: JsValue,
+    ) -> Result<Option<f64>, JsValue> {
         let name = args::text(&name, "name")?;
         let value = value.as_f64().ok_or_else(|| Fault::NotANumber.with("value", ""))?;
         let unit = args::unit(&unit)?;
@@ -260,7 +294,10 @@ impl Vitals {
 
     /// Samples now and then every `intervalMs` (10 ms to 2^31 − 1 ms),
     /// replacing any earlier timer.
-    pub fn start(&self, #[wasm_bindgen(js_name = intervalMs)] interval_ms: JsValue) -> Result<(), JsValue> {
+    pub fn start(
+        &self,
+        #[wasm_bindgen(js_name = intervalMs, unchecked_param_type = "number")] interval_ms: JsValue,
+    ) -> Result<(), JsValue> {
         let ms = interval_ms.as_f64().ok_or_else(|| Fault::NotANumber.with("intervalMs", ""))?;
         if !(MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&ms) {
             return Err(Fault::Interval.error());
@@ -388,7 +425,10 @@ impl Vitals {
     /// the wire format, from any Vitals: a page, a firmware, a desktop);
     /// damaged frames are skipped and reported.
     #[wasm_bindgen(js_name = importBinary, unchecked_return_type = "ImportReport")]
-    pub fn import_binary(&self, bytes: JsValue) -> Result<JsValue, JsValue> {
+    pub fn import_binary(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let bytes = bridge::vitals_bytes(&bytes)?;
         let mut state = self.state()?;
         Ok(bridge::vitals_report(&transfer::import(&mut state.ring, &bytes).values()))
@@ -397,7 +437,10 @@ impl Vitals {
     /// Keeps log entries at or above `level` (a name, 0–6, or `"off"`) for
     /// targets without a rule of their own.
     #[wasm_bindgen(js_name = setLevel)]
-    pub fn set_level(&self, level: JsValue) -> Result<(), JsValue> {
+    pub fn set_level(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: JsValue,
+    ) -> Result<(), JsValue> {
         let filter = args::level_filter(&level, "level")?;
         self.state()?.filters.set_default(filter);
         Ok(())
@@ -406,7 +449,11 @@ impl Vitals {
     /// Keeps log entries of `target` and its sub-targets (`app` covers
     /// `app.net` and `app::net`) at or above `level`.
     #[wasm_bindgen(js_name = setTargetLevel)]
-    pub fn set_target_level(&self, target: JsValue, level: JsValue) -> Result<(), JsValue> {
+    pub fn set_target_level(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: JsValue,
+    ) -> Result<(), JsValue> {
         let target = args::text(&target, "target")?;
         let filter = args::level_filter(&level, "level")?;
         if target.trim().is_empty() {
@@ -418,7 +465,10 @@ impl Vitals {
     /// Mirrors stored log entries at or above `level` to the console
     /// (`true`: all, `false` or `"off"`: none).
     #[wasm_bindgen(js_name = setConsole)]
-    pub fn set_console(&self, level: JsValue) -> Result<(), JsValue> {
+    pub fn set_console(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "boolean | LevelFilter")] level: JsValue,
+    ) -> Result<(), JsValue> {
         let filter = match level.as_bool() {
             Some(true) => LevelFilter::Trace,
             Some(false) => LevelFilter::Off,
