@@ -170,8 +170,7 @@ fn fuzz(target: &str, secs: u64) -> Result<(Run, bool)> {
             let line =
                 line.map_err(|e| Error::new(format!("could not read the output of `{shown}`: {e}")))?;
             writeln!(log, "{line}").map_err(|e| Error::new(format!("{}: {e}", log_path.display())))?;
-            // `#123 NEW cov: …` progress lines: in the log only.
-            if !line.starts_with('#') {
+            if !is_progress(&line) {
                 eprintln!("{line}");
             }
             text.push_str(&line);
@@ -187,6 +186,13 @@ fn fuzz(target: &str, secs: u64) -> Result<(Run, bool)> {
         run.new_inputs.map_or_else(|| "?".to_owned(), |n| n.to_string()),
     );
     Ok((run, status.success()))
+}
+
+/// libFuzzer's chatter, kept in the log only: progress lines (`#123 NEW
+/// cov: …`), start-up notes, corpus merging, the recommended dictionary,
+/// and the sanitizer hooks a build without a sanitizer lacks.
+fn is_progress(line: &str) -> bool {
+    ["#", "\"", "INFO: ", "MERGE-", "WARNING: Failed to find function"].iter().any(|p| line.starts_with(p))
 }
 
 /// The error for a target that found something.
@@ -324,6 +330,15 @@ Done 8717 runs in 3 second(s)
         assert_eq!(run.executions, Some(8717));
         assert_eq!(run.artifact.as_deref(), Some("/w/fuzz/artifacts/ring_ops/crash-8cfe21"));
         assert!(run.row("ring_ops", 20, false).contains("FAILED: /w/fuzz/artifacts/ring_ops/crash-8cfe21"));
+    }
+
+    #[test]
+    fn progress_stays_in_the_log_and_findings_are_shown() {
+        assert!(is_progress("#4096\tpulse  cov: 812 ft: 3120 corp: 410/61Kb exec/s: 2048 rss: 61Mb"));
+        assert!(is_progress("\"\\377\\377\" # Uses: 15"));
+        assert!(is_progress("INFO: Seed: 897136473"));
+        assert!(!is_progress("thread '<unnamed>' panicked at fuzz_targets/ring_ops.rs:105:25:"));
+        assert!(!is_progress("stat::number_of_executed_units: 46345"));
     }
 
     #[test]
