@@ -19,7 +19,7 @@
 //! ```
 
 use crate::level::Level;
-use crate::metric::{MetricId, Series};
+use crate::metric::{MetricId, MetricKind, Series, Unit};
 
 /// Longest log message kept, in bytes; longer ones are cut (at a UTF-8
 /// character boundary when the text is UTF-8) and flagged `truncated`.
@@ -50,6 +50,46 @@ pub enum EntryKind<'a> {
     Metric(Sample),
     /// Something the system itself reports.
     Event(Event),
+    /// What a metric or an instance is called, so a reader that does not
+    /// share the writer's registry (a host decoding a firmware's or a
+    /// page's export) can name them.
+    Describe(Description<'a>),
+}
+
+/// A name carried in the stream: see [`EntryKind::Describe`].
+///
+/// ```
+/// use vitals_core::{Description, EntryKind, MetricId, MetricKind, Policy, Ring, Unit};
+///
+/// let mut ring = Ring::new([0u8; 256], Policy::OverwriteOldest);
+/// let queue = MetricId(MetricId::CUSTOM_BASE);
+/// let named = Description::Metric { metric: queue, name: "app.queue_depth", unit: Unit::None, kind: MetricKind::Gauge };
+/// ring.push_description(0, named)?;
+/// ring.push_description(0, Description::Label { series: queue.instance(1), label: "rx" })?;
+/// assert!(matches!(ring.iter().next().unwrap().kind, EntryKind::Describe(d) if d == named));
+/// # Ok::<(), vitals_core::PushError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Description<'a> {
+    /// A custom metric's dotted name, unit and kind.
+    Metric {
+        /// The id samples of it carry.
+        metric: MetricId,
+        /// Dotted name: 1 to 48 bytes of `[A-Za-z0-9_.:-]`.
+        name: &'a str,
+        /// Unit of its values.
+        unit: Unit,
+        /// Gauge or counter.
+        kind: MetricKind,
+    },
+    /// The label of one instance of a metric (`/home`, `eth0`).
+    Label {
+        /// The metric and instance.
+        series: Series,
+        /// 1 to 48 bytes of UTF-8.
+        label: &'a str,
+    },
 }
 
 /// A levelled log message. Bytes are kept as given: invalid UTF-8 survives

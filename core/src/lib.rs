@@ -71,7 +71,8 @@ pub mod wire;
 pub use clock::StdClock;
 pub use clock::{Clock, CounterClock, FnClock};
 pub use entry::{
-    Crossing, Entry, EntryKind, Event, LogRecord, ResetReason, Sample, MAX_MESSAGE_LEN, MAX_TARGET_LEN,
+    Crossing, Description, Entry, EntryKind, Event, LogRecord, ResetReason, Sample, MAX_MESSAGE_LEN,
+    MAX_TARGET_LEN,
 };
 pub use filter::{
     enabled, max_level, set_max_level, FilterSpecError, FilterSpecErrorKind, TargetFilters, TargetRule,

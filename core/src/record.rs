@@ -6,14 +6,17 @@
 //! `len` counts the bytes after itself; a `len` of 0 is padding to the end
 //! of the ring's buffer. The full layout is in `FORMAT.md`.
 
-use crate::entry::{Crossing, EntryKind, Event, LogRecord, ResetReason, Sample, CLASS_EVENT, CLASS_METRIC};
+use crate::entry::{
+    Crossing, Description, EntryKind, Event, LogRecord, ResetReason, Sample, CLASS_EVENT, CLASS_METRIC,
+};
 use crate::level::Level;
-use crate::metric::{MetricId, Series};
+use crate::metric::{self, MetricId, MetricKind, Series, Unit};
 use crate::varint;
 
 const KIND_LOG: u8 = 0;
 const KIND_METRIC: u8 = 1;
 const KIND_EVENT: u8 = 2;
+const KIND_DESCRIBE: u8 = 3;
 
 const LOG_TRUNCATED: u8 = 1 << 5;
 
@@ -26,6 +29,9 @@ const EVENT_DROPPED: u8 = 0;
 const EVENT_BOOT: u8 = 1;
 const EVENT_ANCHOR: u8 = 2;
 const EVENT_THRESHOLD: u8 = 3;
+
+const DESCRIBE_METRIC: u8 = 0;
+const DESCRIBE_LABEL: u8 = 1;
 
 const NO_LEVEL: u8 = 0xFF;
 
@@ -195,6 +201,48 @@ pub(crate) fn encode_event(event: &Event, delta: u64, out: &mut [u8; MAX_EVENT_R
     at
 }
 
+/// Largest description record: len (2 bytes), tag, 10-byte delta, 3-byte
+/// id and instance, unit and kind, a 48-byte name.
+pub(crate) const MAX_DESCRIBE_RECORD: usize = 2 + 1 + 10 + 3 + 3 + 2 + metric::MAX_NAME_LEN;
+
+/// Encodes a whole description record into `out`; returns its size, or
+/// `None` when the name or label breaks the rules in [`Description`].
+pub(crate) fn encode_description(
+    description: &Description<'_>,
+    delta: u64,
+    out: &mut [u8; MAX_DESCRIBE_RECORD],
+) -> Option<usize> {
+    // The body is below 128 bytes, so `len` is one byte (the second is spare).
+    let body = &mut out[1..];
+    let mut at = 1 + varint::write(delta, &mut body[1..]);
+    let text = match *description {
+        Description::Metric { metric, name, unit, kind } => {
+            if !metric::valid_name(name) {
+                return None;
+            }
+            body[0] = KIND_DESCRIBE | DESCRIBE_METRIC << 2;
+            at += varint::write(u64::from(metric.0), &mut body[at..]);
+            body[at] = unit.code();
+            body[at + 1] = kind as u8;
+            at += 2;
+            name
+        }
+        Description::Label { series, label } => {
+            if label.is_empty() || label.len() > metric::MAX_NAME_LEN {
+                return None;
+            }
+            body[0] = KIND_DESCRIBE | DESCRIBE_LABEL << 2;
+            at += varint::write(u64::from(series.metric.0), &mut body[at..]);
+            at += varint::write(u64::from(series.instance), &mut body[at..]);
+            label
+        }
+    };
+    body[at..at + text.len()].copy_from_slice(text.as_bytes());
+    at += text.len();
+    out[0] = at as u8;
+    Some(at + 1)
+}
+
 /// What eviction needs to know about the oldest record, read without
 /// parsing its payload.
 #[derive(Clone, Copy, Debug)]
@@ -225,6 +273,7 @@ pub(crate) fn header(input: &[u8]) -> Result<Option<Header>, RecordError> {
     let (class, seq_skip) = match tag & 0b11 {
         KIND_LOG => (usize::from((tag >> 2) & 0b111), 0),
         KIND_METRIC => (CLASS_METRIC, 0),
+        KIND_DESCRIBE => (CLASS_EVENT, 0),
         _ if (tag >> 2) & 0b1111 == EVENT_DROPPED => {
             (CLASS_EVENT, varint::read(&rest[n..]).ok_or(RecordError::Truncated)?.0)
         }
@@ -285,7 +334,7 @@ pub(crate) fn parse(input: &[u8]) -> Result<Option<Parsed<'_>>, RecordError> {
         KIND_LOG => parse_log(tag, payload)?,
         KIND_METRIC => parse_metric(tag, payload)?,
         KIND_EVENT => parse_event(tag, payload)?,
-        _ => return Err(RecordError::UnknownTag),
+        _ => parse_description(tag, payload)?,
     };
     Ok(Some(Parsed { delta: varint::unzigzag(delta), kind, size }))
 }
@@ -386,6 +435,42 @@ fn parse_event(tag: u8, payload: &[u8]) -> Result<EntryKind<'_>, RecordError> {
     Ok(EntryKind::Event(event))
 }
 
+fn parse_description(tag: u8, payload: &[u8]) -> Result<EntryKind<'_>, RecordError> {
+    let code = (tag >> 2) & 0b1111;
+    if tag & 0b1100_0000 != 0 || !matches!(code, DESCRIBE_METRIC | DESCRIBE_LABEL) {
+        return Err(RecordError::UnknownTag);
+    }
+    let (metric, mut at) = read_u16(payload)?;
+    let metric = MetricId(metric);
+    let description = match code {
+        DESCRIBE_METRIC => {
+            let codes = payload.get(at..at + 2).ok_or(RecordError::Truncated)?;
+            let unit = Unit::from_code(codes[0]).ok_or(RecordError::UnknownTag)?;
+            let kind = match codes[1] {
+                0 => MetricKind::Gauge,
+                1 => MetricKind::Counter,
+                _ => return Err(RecordError::UnknownTag),
+            };
+            let name = core::str::from_utf8(&payload[at + 2..]).map_err(|_| RecordError::BadField)?;
+            if !metric::valid_name(name) {
+                return Err(RecordError::BadField);
+            }
+            Description::Metric { metric, name, unit, kind }
+        }
+        DESCRIBE_LABEL => {
+            let (instance, n) = read_u16(&payload[at..])?;
+            at += n;
+            let label = core::str::from_utf8(&payload[at..]).map_err(|_| RecordError::BadField)?;
+            if label.is_empty() || label.len() > metric::MAX_NAME_LEN {
+                return Err(RecordError::BadField);
+            }
+            Description::Label { series: Series::new(metric, instance), label }
+        }
+        _ => return Err(RecordError::UnknownTag),
+    };
+    Ok(EntryKind::Describe(description))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +493,12 @@ mod tests {
             EntryKind::Event(event) => {
                 let mut out = [0u8; MAX_EVENT_RECORD];
                 let total = encode_event(event, delta, &mut out);
+                buf[..total].copy_from_slice(&out[..total]);
+                total
+            }
+            EntryKind::Describe(description) => {
+                let mut out = [0u8; MAX_DESCRIBE_RECORD];
+                let total = encode_description(description, delta, &mut out).expect("a valid name");
                 buf[..total].copy_from_slice(&out[..total]);
                 total
             }
@@ -453,6 +544,18 @@ mod tests {
             }),
         ] {
             round_trip(EntryKind::Event(event), i64::MIN);
+        }
+        let longest = "n".repeat(metric::MAX_NAME_LEN);
+        for description in [
+            Description::Metric {
+                metric: MetricId(65535),
+                name: &longest,
+                unit: Unit::Volts,
+                kind: MetricKind::Counter,
+            },
+            Description::Label { series: Series::new(MetricId(300), 65535), label: "/home/ü ✓" },
+        ] {
+            round_trip(EntryKind::Describe(description), i64::MAX);
         }
     }
 
@@ -506,7 +609,11 @@ mod tests {
         assert_eq!(parse(&[]).unwrap_err(), RecordError::Truncated);
         assert!(parse(&[0]).unwrap().is_none());
         assert_eq!(parse(&[5, 0]).unwrap_err(), RecordError::Truncated);
-        assert_eq!(parse(&[2, 0b11, 0]).unwrap_err(), RecordError::UnknownTag);
+        assert_eq!(parse(&[2, 0b1011, 0]).unwrap_err(), RecordError::UnknownTag); // describe code 2
+        assert_eq!(parse(&[3, 0b11, 0, 1]).unwrap_err(), RecordError::Truncated); // no unit, kind, name
+                                                                                  // A metric name with a space, and a label that is not UTF-8.
+        assert_eq!(parse(&[7, 0b11, 0, 1, 0, 0, b'a', b' ']).unwrap_err(), RecordError::BadField);
+        assert_eq!(parse(&[6, 0b111, 0, 1, 1, 0xff, 0xfe]).unwrap_err(), RecordError::BadField);
         assert_eq!(parse(&[3, 0b1_1000, 0, 0]).unwrap_err(), RecordError::UnknownTag); // level 6
         assert_eq!(parse(&[5, 1, 0, 0, 9, 9]).unwrap_err(), RecordError::BadField);
         // trailing byte

@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 
 use proptest::prelude::*;
 use vitals_core::{
-    Cursor, Entry, EntryKind, Event, Level, MetricId, Policy, ResetReason, Ring, Series, MAX_MESSAGE_LEN,
-    MAX_TARGET_LEN,
+    Cursor, Description, Entry, EntryKind, Event, Level, MetricId, MetricKind, Policy, ResetReason, Ring,
+    Series, Unit, MAX_MESSAGE_LEN, MAX_TARGET_LEN,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +16,7 @@ enum Owned {
     Metric { series: Series, bits: u64 },
     Boot(u8),
     Anchor(u64),
+    Named { metric: u16, name: String },
 }
 
 impl Owned {
@@ -30,6 +31,9 @@ impl Owned {
             EntryKind::Metric(s) => Owned::Metric { series: s.series, bits: s.value.to_bits() },
             EntryKind::Event(Event::Boot { reason }) => Owned::Boot(reason.code()),
             EntryKind::Event(Event::Anchor { unix_us }) => Owned::Anchor(unix_us),
+            EntryKind::Describe(Description::Metric { metric, name, .. }) => {
+                Owned::Named { metric: metric.0, name: name.to_owned() }
+            }
             EntryKind::Event(Event::Dropped { .. }) => return None,
             _ => unreachable!("not generated"),
         })
@@ -42,6 +46,7 @@ enum Op {
     Metric { metric: u16, instance: u16, bits: u64, dt: i32 },
     Boot(u8),
     Anchor(u64),
+    Name { metric: u16, name: String },
     Read(usize),
     Pop,
     Clear,
@@ -59,6 +64,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(metric, instance, bits, dt)| Op::Metric { metric, instance, bits, dt }),
         1 => any::<u8>().prop_map(Op::Boot),
         1 => any::<u64>().prop_map(Op::Anchor),
+        1 => (128u16..200, "[a-z][a-z0-9_.]{0,47}").prop_map(|(metric, name)| Op::Name { metric, name }),
         3 => (0usize..2).prop_map(Op::Read),
         2 => Just(Op::Pop),
         1 => Just(Op::Clear),
@@ -111,6 +117,16 @@ fn run(capacity: usize, policy: Policy, ops: Vec<Op>) {
                 (ring.push_event(ts, Event::Boot { reason: ResetReason::from_code(code) }), Owned::Boot(code))
             }
             Op::Anchor(unix_us) => (ring.push_event(ts, Event::Anchor { unix_us }), Owned::Anchor(unix_us)),
+            Op::Name { metric, name } => {
+                let description = Description::Metric {
+                    metric: MetricId(metric),
+                    name: &name,
+                    unit: Unit::Bytes,
+                    kind: MetricKind::Gauge,
+                };
+                let pushed = ring.push_description(ts, description);
+                (pushed, Owned::Named { metric, name })
+            }
             Op::Read(i) => {
                 check_read(&ring, &mut readers[i]);
                 continue;

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use vitals_core::wire::{encode_frame, DecodeError, Decoded, Decoder, MAX_FRAME_LEN, MIN_FRAME_BUFFER};
-use vitals_core::{Cursor, Entry, EntryKind, Event, Level, MetricId, Policy, Ring, Series};
+use vitals_core::{Cursor, Description, Entry, EntryKind, Event, Level, MetricId, Policy, Ring, Series};
 
 #[derive(Clone, Debug, PartialEq)]
 struct Seen {
@@ -26,14 +26,21 @@ fn fill(ring: &mut Ring<Vec<u8>>, items: &[(u8, Vec<u8>, u64, i32)]) {
     let mut ts = 0u64;
     for (i, (kind, bytes, bits, dt)) in items.iter().enumerate() {
         ts = ts.wrapping_add_signed(i64::from(*dt));
-        let _ = match kind % 3 {
+        let _ = match kind % 4 {
             0 => ring.push_log(ts, Level::from_u8(kind % 6).unwrap(), b"wire::test", bytes),
             1 => ring.push_metric(
                 ts,
                 Series::new(MetricId(*kind as u16), (i % 3) as u16),
                 f64::from_bits(*bits),
             ),
-            _ => ring.push_event(ts, Event::Anchor { unix_us: *bits }),
+            2 => ring.push_event(ts, Event::Anchor { unix_us: *bits }),
+            _ => ring.push_description(
+                ts,
+                Description::Label {
+                    series: Series::new(MetricId(*kind as u16), (*bits >> 48) as u16),
+                    label: std::str::from_utf8(&bytes[..bytes.len().min(48)]).unwrap_or("not utf-8"),
+                },
+            ),
         };
     }
 }

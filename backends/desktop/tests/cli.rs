@@ -7,7 +7,7 @@ mod common;
 
 use assert_cmd::Command;
 use vitals_core::wire::{encode_frame, MAX_FRAME_LEN};
-use vitals_core::{Cursor, Event, Level, MetricId, Policy, Ring};
+use vitals_core::{Cursor, Description, Event, Level, MetricId, MetricKind, Policy, Ring, Unit};
 
 fn vitals() -> Command {
     let mut command = Command::new(common::VITALS);
@@ -151,6 +151,41 @@ fn decode_skips_damage_reports_it_and_goes_on() {
     expected.extend_from_slice(&clean_lines[7..]); // error, critical, metric
     assert_eq!(decoded, expected, "stderr: {stderr}");
     assert!(stderr.contains("3 entries missing here"), "{stderr}");
+}
+
+/// A page's export: custom metrics and a label named by description
+/// records, one of them only after the samples it names.
+#[test]
+fn decode_names_custom_metrics_from_the_stream() {
+    let heap = MetricId(MetricId::CUSTOM_BASE);
+    let fps = MetricId(MetricId::CUSTOM_BASE + 1);
+    let mut ring = Ring::new(vec![0u8; 4096], Policy::OverwriteOldest);
+    let named = |metric, name, unit| Description::Metric { metric, name, unit, kind: MetricKind::Gauge };
+    ring.push_description(0, named(heap, "browser.js_heap_used", Unit::Bytes)).expect("push");
+    ring.push_metric(1_000, heap.series(), 12_582_912.0).expect("push");
+    ring.push_metric(2_000, fps.instance(1), 59.5).expect("push");
+    ring.push_description(3_000, named(fps, "browser.fps", Unit::Hertz)).expect("push");
+    ring.push_description(3_000, Description::Label { series: fps.instance(1), label: "main" })
+        .expect("push");
+    let mut out = vec![0u8; MAX_FRAME_LEN];
+    let frame = encode_frame(&ring, &mut Cursor::new(), &mut out);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("page.bin");
+    std::fs::write(&path, &out[..frame.bytes]).expect("write export");
+
+    // A file is read for names first: every sample is named.
+    let output = vitals().arg("decode").arg(&path).assert().success();
+    let lines = text(&output.get_output().stdout);
+    assert!(lines.contains("METRIC browser.js_heap_used 12.0 MiB"), "{lines}");
+    assert!(lines.contains("METRIC browser.fps{instance=main} 59.5Hz"), "{lines}");
+    assert!(lines.contains("DESCRIBE metric#129 = browser.fps (hertz, gauge)"), "{lines}");
+    assert!(!lines.contains("METRIC metric#"), "{lines}");
+
+    // From stdin, a name applies from its description on.
+    let output = vitals().arg("decode").write_stdin(out[..frame.bytes].to_vec()).assert().success();
+    let lines = text(&output.get_output().stdout);
+    assert!(lines.contains("METRIC browser.js_heap_used 12.0 MiB"), "{lines}");
+    assert!(lines.contains("METRIC metric#129{instance=1} 59.5"), "{lines}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::entry::{Entry, EntryKind, Event};
+use crate::entry::{Description, Entry, EntryKind, Event};
 use crate::metric::{MetricNames, Series, Unit};
 
 use super::text::{lossy, plain};
@@ -72,6 +72,22 @@ pub fn human(
                     )
                 }
             }
+        }
+        EntryKind::Describe(description) => describe(w, description),
+    }
+}
+
+/// `DESCRIBE metric#128 = app.queue_depth (bytes, gauge)`, or
+/// `DESCRIBE metric#128 instance 1 = rx`: by number, since the point is
+/// to say what the number means.
+fn describe(w: &mut impl Write, description: &Description<'_>) -> fmt::Result {
+    match description {
+        Description::Metric { metric, name, unit, kind } => {
+            write!(w, "DESCRIBE metric#{} = {name} ({}, {})", metric.0, unit.as_str(), kind.as_str())
+        }
+        Description::Label { series, label } => {
+            write!(w, "DESCRIBE metric#{} instance {} = ", series.metric.0, series.instance)?;
+            lossy(w, label.as_bytes(), plain)
         }
     }
 }
@@ -143,5 +159,41 @@ mod tests {
             line(EntryKind::Event(Event::Threshold(crossing)), &CATALOG),
             "+2.500000s EVENT threshold cpu.usage OK -> ERROR at 93.5% (threshold 90%)"
         );
+    }
+
+    #[test]
+    fn descriptions_say_what_a_number_means() {
+        let metric = MetricId(MetricId::CUSTOM_BASE);
+        let named = Description::Metric {
+            metric,
+            name: "app.queue",
+            unit: Unit::Bytes,
+            kind: crate::MetricKind::Gauge,
+        };
+        assert_eq!(
+            line(EntryKind::Describe(named), &CATALOG),
+            "+2.500000s DESCRIBE metric#128 = app.queue (bytes, gauge)"
+        );
+        let label = Description::Label { series: metric.instance(2), label: "eth0" };
+        assert_eq!(
+            line(EntryKind::Describe(label), &CATALOG),
+            "+2.500000s DESCRIBE metric#128 instance 2 = eth0"
+        );
+        let mut json_line = String::new();
+        let entry = Entry { seq: 4, timestamp_us: 1, kind: EntryKind::Describe(named) };
+        crate::format::json(&mut json_line, &entry, None, &CATALOG).unwrap();
+        assert_eq!(
+            json_line,
+            r#"{"seq":4,"ts_us":1,"type":"describe","metric":128,"name":"app.queue","unit":"bytes","kind":"gauge"}"#
+        );
+        let mut logfmt_line = String::new();
+        crate::format::logfmt(
+            &mut logfmt_line,
+            &Entry { kind: EntryKind::Describe(label), ..entry },
+            None,
+            &CATALOG,
+        )
+        .unwrap();
+        assert!(logfmt_line.ends_with(" event=describe metric=128 instance=2 label=eth0"), "{logfmt_line}");
     }
 }

@@ -2,7 +2,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::entry::{Entry, EntryKind, Event};
+use crate::entry::{Description, Entry, EntryKind, Event};
 use crate::metric::MetricNames;
 
 use super::text::{json as escape, lossy};
@@ -92,6 +92,22 @@ pub fn json(
                 number(w, c.threshold)?;
             }
         },
+        EntryKind::Describe(Description::Metric { metric, name, unit, kind }) => write!(
+            w,
+            ",\"type\":\"describe\",\"metric\":{},\"name\":\"{name}\",\"unit\":\"{}\",\"kind\":\"{}\"",
+            metric.0,
+            unit.as_str(),
+            kind.as_str()
+        )?,
+        EntryKind::Describe(Description::Label { series, label }) => {
+            write!(
+                w,
+                ",\"type\":\"describe\",\"metric\":{},\"instance\":{},\"label\":\"",
+                series.metric.0, series.instance
+            )?;
+            lossy(w, label.as_bytes(), escape)?;
+            w.write_char('"')?;
+        }
     }
     w.write_char('}')
 }

@@ -2,7 +2,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::entry::{Entry, EntryKind, Event};
+use crate::entry::{Description, Entry, EntryKind, Event};
 use crate::metric::MetricNames;
 
 use super::text::logfmt_value;
@@ -66,5 +66,18 @@ pub fn logfmt(
                 plain(w, c.threshold)
             }
         },
+        EntryKind::Describe(Description::Metric { metric, name, unit, kind }) => {
+            write!(
+                w,
+                " event=describe metric={} name={name} unit={} type={}",
+                metric.0,
+                unit.as_str(),
+                kind.as_str()
+            )
+        }
+        EntryKind::Describe(Description::Label { series, label }) => {
+            write!(w, " event=describe metric={} instance={} label=", series.metric.0, series.instance)?;
+            logfmt_value(w, label.as_bytes())
+        }
     }
 }

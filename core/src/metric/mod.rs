@@ -24,6 +24,7 @@ mod registry;
 
 pub use catalog::{Catalog, MetricInfo, CATALOG};
 pub use latest::{LatestValues, SeriesValue};
+pub(crate) use registry::valid_name;
 pub use registry::{Registry, RegistryError, MAX_NAME_LEN};
 
 use core::fmt;

@@ -4,9 +4,17 @@
 use core::fmt;
 
 use super::{MetricId, MetricInfo, MetricKind, MetricNames, Series, Unit, CATALOG};
+use crate::entry::Description;
 
 /// Longest name or label a [`Registry`] stores.
 pub const MAX_NAME_LEN: usize = 48;
+
+/// Whether `name` can name a metric: 1 to [`MAX_NAME_LEN`] bytes of
+/// `[A-Za-z0-9_.:-]`.
+pub(crate) fn valid_name(name: &str) -> bool {
+    (1..=MAX_NAME_LEN).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
+}
 
 #[derive(Clone, Debug)]
 struct Custom {
@@ -86,9 +94,10 @@ impl<const M: usize, const L: usize> Registry<M, L> {
     /// # Errors
     /// See [`RegistryError`].
     pub fn register(&mut self, name: &str, unit: Unit, kind: MetricKind) -> Result<MetricId, RegistryError> {
-        if name.is_empty()
-            || !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
-        {
+        if name.len() > MAX_NAME_LEN {
+            return Err(RegistryError::NameTooLong);
+        }
+        if !valid_name(name) {
             return Err(RegistryError::BadName);
         }
         if CATALOG.find(name).is_some() {
@@ -142,6 +151,60 @@ impl<const M: usize, const L: usize> Registry<M, L> {
     pub fn custom_len(&self) -> usize {
         self.customs.len()
     }
+
+    /// Calls `f` with a [`Description`] of every custom metric and every
+    /// label: what a writer puts in its stream (with
+    /// [`Ring::push_description`](crate::Ring::push_description)) so a
+    /// reader elsewhere can [`learn`](Registry::learn) the names.
+    pub fn descriptions(&self, mut f: impl FnMut(Description<'_>)) {
+        for (i, custom) in self.customs.iter().enumerate().filter(|(_, c)| !c.name.is_empty()) {
+            let metric = MetricId(MetricId::CUSTOM_BASE + i as u16);
+            f(Description::Metric { metric, name: &custom.name, unit: custom.unit, kind: custom.kind });
+        }
+        for label in &self.labels {
+            f(Description::Label { series: label.series, label: &label.label });
+        }
+    }
+
+    /// Takes in a [`Description`] read from a stream, so the metric or
+    /// instance it names is shown by name. A custom metric keeps the id the
+    /// stream gave it; a description of a catalog id is refused.
+    ///
+    /// ```
+    /// use vitals_core::{Description, MetricId, MetricKind, MetricNames, Registry, Unit};
+    ///
+    /// let mut names: Registry<8, 8> = Registry::new();
+    /// let heap = MetricId(MetricId::CUSTOM_BASE + 3);
+    /// names.learn(&Description::Metric { metric: heap, name: "browser.js_heap_used", unit: Unit::Bytes, kind: MetricKind::Gauge })?;
+    /// assert_eq!(names.describe(heap).unwrap().name, "browser.js_heap_used");
+    /// assert!(names.describe(MetricId(MetricId::CUSTOM_BASE)).is_none());
+    /// # Ok::<(), vitals_core::RegistryError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`RegistryError::Conflict`] for a catalog id, [`RegistryError::Full`]
+    /// when the id is beyond this registry's `M` or the labels are full.
+    pub fn learn(&mut self, description: &Description<'_>) -> Result<(), RegistryError> {
+        match *description {
+            Description::Metric { metric, name, unit, kind } => {
+                let index = metric.0.checked_sub(MetricId::CUSTOM_BASE).ok_or(RegistryError::Conflict)?;
+                let index = usize::from(index);
+                if index >= M {
+                    return Err(RegistryError::Full);
+                }
+                let mut stored = heapless::String::new();
+                stored.push_str(name).map_err(|_| RegistryError::NameTooLong)?;
+                let hole =
+                    Custom { name: heapless::String::new(), unit: Unit::None, kind: MetricKind::Gauge };
+                while self.customs.len() <= index {
+                    self.customs.push(hole.clone()).map_err(|_| RegistryError::Full)?;
+                }
+                self.customs[index] = Custom { name: stored, unit, kind };
+                Ok(())
+            }
+            Description::Label { series, label } => self.set_label(series, label),
+        }
+    }
 }
 
 impl<const M: usize, const L: usize> MetricNames for Registry<M, L> {
@@ -150,6 +213,9 @@ impl<const M: usize, const L: usize> MetricNames for Registry<M, L> {
             return CATALOG.describe(metric);
         }
         let custom = self.customs.get(usize::from(metric.0 - MetricId::CUSTOM_BASE))?;
+        if custom.name.is_empty() {
+            return None; // a hole left by `learn`
+        }
         Some(MetricInfo {
             name: &custom.name,
             unit: custom.unit,

@@ -45,7 +45,8 @@ pub use stats::RingStats;
 use core::fmt;
 
 use crate::entry::{
-    self, Entry, EntryKind, Event, LogRecord, CLASS_EVENT, CLASS_METRIC, MAX_MESSAGE_LEN, MAX_TARGET_LEN,
+    self, Description, Entry, EntryKind, Event, LogRecord, CLASS_EVENT, CLASS_METRIC, MAX_MESSAGE_LEN,
+    MAX_TARGET_LEN,
 };
 use crate::level::Level;
 use crate::metric::Series;
@@ -126,6 +127,9 @@ pub enum PushError {
     },
     /// The ring is full and its policy is [`Policy::DropNewest`].
     Full,
+    /// A [`Description`]'s name or label is empty, too long, or (for a
+    /// metric) uses characters other than `[A-Za-z0-9_.:-]`.
+    BadName,
 }
 
 impl PushError {
@@ -134,6 +138,7 @@ impl PushError {
         match self {
             PushError::TooLarge { .. } => "too_large",
             PushError::Full => "full",
+            PushError::BadName => "bad_name",
         }
     }
 }
@@ -147,6 +152,9 @@ impl fmt::Display for PushError {
             ),
             PushError::Full => f.write_str(
                 "ring is full and drops new entries: read or drain it faster, or use OverwriteOldest",
+            ),
+            PushError::BadName => f.write_str(
+                "a metric name must be 1 to 48 bytes of letters, digits, `_`, `.`, `:` or `-`, a label 1 to 48 bytes",
             ),
         }
     }
@@ -444,7 +452,30 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             EntryKind::Log(log) => self.push_log_record(timestamp_us, log),
             EntryKind::Metric(sample) => self.push_metric(timestamp_us, sample.series, sample.value),
             EntryKind::Event(event) => self.push_event(timestamp_us, *event),
+            EntryKind::Describe(description) => self.push_description(timestamp_us, *description),
         }
+    }
+
+    /// Appends a [`Description`]: what a custom metric or an instance is
+    /// called, so readers of an export can name them. Counted as an event.
+    ///
+    /// # Errors
+    /// [`PushError::BadName`] (not counted: nothing was lost) when the name
+    /// or label breaks the rules in [`Description`]; otherwise as for any
+    /// entry.
+    pub fn push_description(
+        &mut self,
+        timestamp_us: u64,
+        description: Description<'_>,
+    ) -> Result<u64, PushError> {
+        if self.pending_dropped != 0 {
+            self.write_dropped_event(timestamp_us);
+        }
+        let mut record = [0u8; record::MAX_DESCRIBE_RECORD];
+        let size = record::encode_description(&description, self.delta(timestamp_us), &mut record)
+            .ok_or(PushError::BadName)?;
+        self.store_encoded(timestamp_us, CLASS_EVENT, &record[..size])
+            .map_err(|error| self.refuse(CLASS_EVENT, error))
     }
 
     /// Counts a refused entry; a `Dropped` event reports it later.

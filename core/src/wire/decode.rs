@@ -6,7 +6,7 @@ use crate::entry::{Entry, EntryKind, Event};
 use crate::record::{self, RecordError};
 use crate::varint;
 
-use super::{checksum, CRC_LEN, FLAG_ANCHOR, MAX_FRAME_LEN, VERSION};
+use super::{checksum, CRC_LEN, FLAG_ANCHOR, MAX_FRAME_LEN, OLDEST_VERSION, VERSION};
 
 /// Why bytes were skipped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +35,11 @@ impl fmt::Display for DecodeError {
             DecodeError::TooLong => write!(f, "frame longer than {MAX_FRAME_LEN} bytes"),
             DecodeError::Checksum => f.write_str("CRC mismatch (damaged in transit)"),
             DecodeError::Version(v) => {
-                write!(f, "wire format version {v} is not supported (this build reads version {VERSION}): upgrade vitals")
+                write!(
+                    f,
+                    "wire format version {v} is not supported (this build reads versions {OLDEST_VERSION} to \
+                     {VERSION}): upgrade vitals"
+                )
             }
             DecodeError::Header => f.write_str("malformed frame header"),
             DecodeError::Record(e) => write!(f, "malformed record: {e:?}"),
@@ -236,7 +240,7 @@ fn check_frame(frame: &[u8]) -> Result<(Header, (usize, usize)), DecodeError> {
     if checksum::CRC.checksum(body) != expected {
         return Err(DecodeError::Checksum);
     }
-    if body[0] != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&body[0]) {
         return Err(DecodeError::Version(body[0]));
     }
     let flags = body[1];
@@ -262,4 +266,54 @@ fn check_frame(frame: &[u8]) -> Result<(Header, (usize, usize)), DecodeError> {
         }
     }
     Ok((Header { first_seq, base_ts, anchor }, (start, body.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{encode_frame, HEADER_MAX, MAX_FRAME_LEN};
+    use crate::{Cursor, Level, Policy, Ring};
+
+    /// A frame as a writer of `version` would send it: the current
+    /// encoder's bytes with the version byte (and so the CRC) changed.
+    fn frame_of_version(version: u8) -> std::vec::Vec<u8> {
+        let mut ring = Ring::new([0u8; 256], Policy::OverwriteOldest);
+        ring.push_log(7, Level::Warn, b"old", b"written by an older build").unwrap();
+        let mut out = [0u8; MAX_FRAME_LEN];
+        let frame = encode_frame(&ring, &mut Cursor::new(), &mut out);
+        let mut raw = [0u8; MAX_FRAME_LEN];
+        let len = cobs::decode(&out[..frame.bytes - 1], &mut raw).unwrap().frame_size();
+        let body_len = len - CRC_LEN;
+        raw[0] = version;
+        let crc = checksum::CRC.checksum(&raw[..body_len]).to_le_bytes();
+        raw[body_len..len].copy_from_slice(&crc);
+        let mut encoded = std::vec![0u8; cobs::max_encoding_length(len) + 1];
+        let n = cobs::encode(&raw[..len], &mut encoded);
+        encoded.truncate(n);
+        encoded.push(0);
+        assert!(len <= HEADER_MAX + 64);
+        encoded
+    }
+
+    #[test]
+    fn older_versions_are_read_and_newer_ones_refused_by_name() {
+        let mut seen = std::vec::Vec::new();
+        Decoder::new().feed(&frame_of_version(OLDEST_VERSION), |item| match item {
+            Decoded::Entry { entry, .. } => match entry.kind {
+                crate::EntryKind::Log(log) => seen.push(log.message.to_vec()),
+                other => panic!("not the log record: {other:?}"),
+            },
+            other => panic!("a version-1 frame was not read: {other:?}"),
+        });
+        assert_eq!(seen, [b"written by an older build".to_vec()]);
+
+        let mut errors = std::vec::Vec::new();
+        Decoder::new().feed(&frame_of_version(VERSION + 1), |item| {
+            if let Decoded::Skipped { error, .. } = item {
+                errors.push(std::format!("{error}"));
+            }
+        });
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].contains(&std::format!("version {}", VERSION + 1)), "{errors:?}");
+    }
 }

@@ -38,8 +38,13 @@ mod encode;
 pub use decode::{DecodeError, DecodeStats, Decoded, Decoder};
 pub use encode::{encode_frame, EncodedFrame};
 
-/// The format version this crate writes and reads.
-pub const VERSION: u8 = 1;
+/// The format version this crate writes. It reads this one and every
+/// older one (from [`OLDEST_VERSION`]).
+pub const VERSION: u8 = 2;
+
+/// The oldest format version this crate reads: version 1 is version 2
+/// without description records (kind 3).
+pub const OLDEST_VERSION: u8 = 1;
 
 /// Largest encoded frame, terminator included. Encoders never write more;
 /// a [`Decoder`] holds one frame of this size.

@@ -3,13 +3,18 @@
 //! Damaged spans are skipped and counted on stderr; decoding goes on at the
 //! next frame. Exit 0 when every byte was read, 1 when some were skipped,
 //! 2 when the input cannot be opened.
+//!
+//! Custom metrics and instance labels are named by the stream's own
+//! description records. A file is read twice, so a name described anywhere
+//! in it applies to every line; from stdin, names apply from their
+//! description on.
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vitals_core::wire::{Decoded, Decoder};
-use vitals_core::{format, CATALOG};
+use vitals_core::{format, EntryKind, Registry};
 
 use crate::Failure;
 
@@ -23,7 +28,12 @@ pub(crate) struct Args {
     json: bool,
 }
 
+/// The names a stream can teach: custom metric ids up to 128 + 4095, and as
+/// many labels. Boxed: about 450 KiB.
+type Names = Registry<4096, 4096>;
+
 pub(crate) fn run(args: &Args) -> Result<ExitCode, Failure> {
+    let mut names: Box<Names> = Box::default();
     let mut input: Box<dyn Read> = match &args.input {
         None => Box::new(io::stdin().lock()),
         Some(path) if path.as_os_str() == "-" => Box::new(io::stdin().lock()),
@@ -37,7 +47,9 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Failure> {
             if path.is_dir() {
                 return Err(cannot_open("it is a directory".to_owned()));
             }
-            Box::new(std::fs::File::open(path).map_err(|e| cannot_open(e.to_string()))?)
+            let bytes = std::fs::read(path).map_err(|e| cannot_open(e.to_string()))?;
+            learn_names(&bytes, &mut names);
+            Box::new(io::Cursor::new(bytes))
         }
     };
     let stdout = io::stdout();
@@ -49,11 +61,14 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Failure> {
     let mut reasons: Vec<String> = Vec::new();
     let mut on_item = |item: Decoded<'_>| match item {
         Decoded::Entry { entry, anchor } => {
+            if let EntryKind::Describe(description) = entry.kind {
+                let _ = names.learn(&description); // a name it cannot hold stays a number
+            }
             line.clear();
             let _ = if args.json {
-                format::json(&mut line, &entry, anchor, &CATALOG)
+                format::json(&mut line, &entry, anchor, &*names)
             } else {
-                format::human(&mut line, &entry, anchor, &CATALOG)
+                format::human(&mut line, &entry, anchor, &*names)
             };
             line.push('\n');
             if write_error.is_none() {
@@ -101,4 +116,20 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first pass over a file: every description in it.
+fn learn_names(bytes: &[u8], names: &mut Names) {
+    let mut learn = |item: Decoded<'_>| {
+        if let Decoded::Entry {
+            entry: vitals_core::Entry { kind: EntryKind::Describe(description), .. },
+            ..
+        } = item
+        {
+            let _ = names.learn(&description);
+        }
+    };
+    let mut decoder = Decoder::new();
+    decoder.feed(bytes, &mut learn);
+    decoder.finish(&mut learn);
 }
