@@ -236,6 +236,24 @@ impl<B> Ring<B> {
         }
     }
 
+    /// This (empty) ring with its numbering starting at `seq` instead of 0:
+    /// for entries that continue another ring's stream, such as the names a
+    /// page appends to its export after the ring's own frames.
+    ///
+    /// ```
+    /// use vitals_core::{Level, Policy, Ring};
+    /// let mut ring = Ring::new([0u8; 128], Policy::OverwriteOldest).starting_at(41);
+    /// assert_eq!(ring.push_log(0, Level::Info, b"t", b"the 42nd")?, 41);
+    /// # Ok::<(), vitals_core::PushError>(())
+    /// ```
+    pub const fn starting_at(mut self, seq: u64) -> Self {
+        if self.len == 0 {
+            self.first_seq = seq;
+            self.next_seq = seq;
+        }
+        self
+    }
+
     /// The policy for a full ring.
     pub fn policy(&self) -> Policy {
         if self.policy == 1 {
