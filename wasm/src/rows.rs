@@ -31,22 +31,28 @@ fn level_code(level: Option<Level>) -> u8 {
 }
 
 impl Rows {
+    // Every write goes through one `extend_from_slice`, so the growth
+    // code is in the module once.
+    fn put(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+
     fn u8(&mut self, value: u8) {
-        self.bytes.push(value);
+        self.put(&[value]);
     }
 
     fn u16(&mut self, value: u16) {
-        self.bytes.extend_from_slice(&value.to_le_bytes());
+        self.put(&value.to_le_bytes());
     }
 
     fn f64(&mut self, value: f64) {
-        self.bytes.extend_from_slice(&value.to_le_bytes());
+        self.put(&value.to_le_bytes());
     }
 
     fn text(&mut self, text: &[u8]) {
         let text = text.get(..usize::from(u16::MAX)).unwrap_or(text);
         self.u16(text.len() as u16);
-        self.bytes.extend_from_slice(text);
+        self.put(text);
     }
 
     fn series(&mut self, series: Series, names: &impl MetricNames) {
