@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 const RUN: Duration = Duration::from_secs(60);
 /// Start-up left out of the CPU figure (imports, first listings); the peak
 /// RSS still covers it.
-const WARMUP: Duration = Duration::from_secs(5);
+pub(crate) const WARMUP: Duration = Duration::from_secs(5);
 /// Scrapes timed per exporter in the latency burst.
 const SCRAPES: usize = 200;
 

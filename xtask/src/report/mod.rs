@@ -95,6 +95,23 @@ fn footprint_lines(r: &Results, value: impl Fn(&collect::Reading) -> Option<f64>
         .collect()
 }
 
+/// Seconds the CPU chart averages over: one second of a process this idle
+/// reads as 0 or 1 % at the kernel's 100 Hz tick.
+const CPU_WINDOW: usize = 10;
+
+/// The trailing mean of the last `window` points, for points at or after
+/// `from` seconds (earlier ones are start-up, not the steady state).
+fn moving_average(points: &[(f64, f64)], window: usize, from: f64) -> Vec<(f64, f64)> {
+    let steady: Vec<(f64, f64)> = points.iter().copied().filter(|p| p.0 >= from).collect();
+    (0..steady.len())
+        .map(|i| {
+            let start = (i + 1).saturating_sub(window);
+            let slice = &steady[start..=i];
+            (steady[i].0, slice.iter().map(|p| p.1).sum::<f64>() / slice.len() as f64)
+        })
+        .collect()
+}
+
 /// Draws each chart that has data; the paths are relative to `root`.
 fn draw(r: &Results, root: &Path) -> Plots {
     let chart = |name: &str, draw: &dyn Fn(&Path) -> Result<()>| {
@@ -122,14 +139,19 @@ fn draw(r: &Results, root: &Path) -> Plots {
         })
     };
 
-    let cpu_lines = footprint_lines(r, |reading| reading.cpu_percent);
+    let warm = crate::footprint::WARMUP.as_secs_f64();
+    let cpu_lines: Vec<Line> = footprint_lines(r, |reading| reading.cpu_percent)
+        .into_iter()
+        .map(|line| Line { points: moving_average(&line.points, CPU_WINDOW, warm), ..line })
+        .filter(|line| !line.points.is_empty())
+        .collect();
     let cpu = if cpu_lines.is_empty() {
         no_data("the footprint's per-second series")
     } else {
         chart("monitor-cpu.svg", &|path| {
             plots::lines(
                 path,
-                "CPU over the footprint run, each second",
+                "CPU after the warm-up, 10 s moving average",
                 "seconds since start",
                 "% of one core",
                 &cpu_lines,
@@ -176,4 +198,27 @@ fn draw(r: &Results, root: &Path) -> Plots {
         }
     };
     Plots { push_by_size, cpu, rss, wasm }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cpu_average_trails_and_skips_the_warm_up() {
+        let points = [(1.0, 90.0), (6.0, 0.0), (7.0, 1.0), (8.0, 0.0), (9.0, 1.0)];
+        assert_eq!(moving_average(&points, 2, 5.0), [(6.0, 0.0), (7.0, 0.5), (8.0, 0.5), (9.0, 0.5)]);
+        assert!(moving_average(&points, 3, 100.0).is_empty());
+    }
+
+    #[test]
+    fn push_sizes_come_in_byte_order() {
+        let mut r = Results::default();
+        for (id, ns) in
+            [("push_by_size/log/512", 40.0), ("push_by_size/log/8", 26.0), ("push/ring_metric", 18.0)]
+        {
+            r.criterion.insert(id.into(), ns);
+        }
+        assert_eq!(push_by_size_points(&r), [(8.0, 26.0), (512.0, 40.0)]);
+    }
 }

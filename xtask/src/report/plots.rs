@@ -35,10 +35,11 @@ fn plot_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::new(format!("could not draw {}: {e}", path.display()))
 }
 
-/// The upper end of an axis holding `max`, with some headroom.
-fn headroom(max: f64) -> f64 {
+/// The upper end of an axis holding `max`, with `factor` of headroom (room
+/// for the legend above the data).
+fn headroom(max: f64, factor: f64) -> f64 {
     if max.is_finite() && max > 0.0 {
-        max * 1.15
+        max * factor
     } else {
         1.0
     }
@@ -56,11 +57,12 @@ pub(crate) fn lines(path: &Path, title: &str, x_label: &str, y_label: &str, line
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d(0.0..x_max.max(1.0), 0.0..headroom(y_max))
+        .build_cartesian_2d(0.0..x_max.max(1.0), 0.0..headroom(y_max, 1.5))
         .map_err(|e| plot_error(path, e))?;
     chart
         .configure_mesh()
         .x_desc(x_label)
+        .x_label_formatter(&|x| format!("{x:.0}"))
         .y_desc(y_label)
         .label_style(("sans-serif", 13))
         .light_line_style(RGBColor(0xee, 0xee, 0xee))
@@ -81,7 +83,7 @@ pub(crate) fn lines(path: &Path, title: &str, x_label: &str, y_label: &str, line
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(0xbb, 0xbb, 0xbb))
         .label_font(("sans-serif", 13))
@@ -109,7 +111,7 @@ pub(crate) fn bars(
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(64)
-        .build_cartesian_2d(-0.5..groups.len() as f64 - 0.5, 0.0..headroom(y_max))
+        .build_cartesian_2d(-0.5..groups.len() as f64 - 0.5, 0.0..headroom(y_max, 1.15))
         .map_err(|e| plot_error(path, e))?;
     chart
         .configure_mesh()
