@@ -4,9 +4,9 @@
 //! In order: the core's criterion benchmarks, the desktop's, the seed's
 //! Python baseline (`logging` + `psutil`) and psutil sampled cold, the
 //! footprint minute (`vitals monitor` beside `prometheus-node-exporter` and
-//! the seed's loop), the wasm module's size and speed, its size beside
-//! `console_log` and `tracing-wasm` built the same way, and the firmware
-//! footprint. Raw outputs are kept under `target/bench-results/`
+//! the seed's loop), the wasm module's size and speed, the firmware
+//! footprint, and the wasm module's size beside `console_log` and
+//! `tracing-wasm` built the same way. Raw outputs are kept under `target/bench-results/`
 //! (criterion keeps its own under `target/criterion/`); the last step
 //! writes `BENCHMARKS.md` and its charts from them ([`crate::report`]).
 
@@ -106,11 +106,6 @@ pub(crate) fn run(report_only: bool) -> Summary {
             .call(move || footprint::run(&vitals_bin, &footprint_out)),
     ];
     plan.extend(crate::web::bench_steps(&results));
-    let peers_results = results.clone();
-    plan.push(
-        Step::new("size (vitals-wasm beside console_log and tracing-wasm)")
-            .call(move || crate::wasm_peers::measure(&peers_results)),
-    );
     let firmware_out: PathBuf = results.join(files::FIRMWARE);
     plan.push(Step::new("footprint: firmware flash/RAM and wire bytes").call(move || {
         let table = crate::firmware::footprint()?;
@@ -118,6 +113,13 @@ pub(crate) fn run(report_only: bool) -> Summary {
         std::fs::write(&firmware_out, table)
             .map_err(|e| crate::error::Error::new(format!("{}: {e}", firmware_out.display())))
     }));
+    // Last of the measurements: it needs crates.io for the peers, and a
+    // failure here should cost the report only the peer figures.
+    let peers_results = results.clone();
+    plan.push(
+        Step::new("size (vitals-wasm beside console_log and tracing-wasm)")
+            .call(move || crate::wasm_peers::measure(&peers_results)),
+    );
     let end = run_info.clone();
     plan.push(Step::new(REPORT_STEP).call(move || RunInfo::record_end(&end)).call(crate::report::write));
     let summary = steps::run_all(plan);
