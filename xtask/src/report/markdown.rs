@@ -340,7 +340,7 @@ fn desktop_rows(r: &Results) -> Vec<Row> {
             vs(ours.cpu_percent, seed.cpu_percent, LESS, "the seed loop"),
         )
         .check(Check::at_most("≤ 0.2 %", ours.cpu_percent, 0.2)),
-        Row::new("… peak RSS", mib(ours.peak_rss_kib))
+        Row::new("`vitals monitor`, peak RSS over the run", mib(ours.peak_rss_kib))
             .peer(
                 "node_exporter",
                 mib(node.peak_rss_kib),
