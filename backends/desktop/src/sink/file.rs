@@ -116,9 +116,30 @@ impl RotatingFile {
         if self.buf.is_empty() {
             return Ok(());
         }
-        let result = self.follow_path().and_then(|()| self.file.write_all(&self.buf));
+        let mut written = 0;
+        let result = self.follow_path().and_then(|()| {
+            while written < self.buf.len() {
+                match self.file.write(&self.buf[written..]) {
+                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                    Ok(n) => written += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        });
         if result.is_err() {
-            self.lost += self.buffered;
+            // A full disk takes part of the buffer: keep the whole lines
+            // that made it, and cut the piece of a line after them, so the
+            // file never holds a torn line for the next one to be glued to.
+            let whole = self.buf[..written].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            if whole < written {
+                if let Ok(len) = self.file.metadata().map(|m| m.len()) {
+                    let _ = self.file.set_len(len.saturating_sub((written - whole) as u64));
+                }
+            }
+            let kept = self.buf[..whole].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.lost += self.buffered.saturating_sub(kept);
         }
         self.buf.clear();
         self.buffered = 0;

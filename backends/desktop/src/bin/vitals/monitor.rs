@@ -130,8 +130,14 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         hub: HubConfig { ring_bytes: args.ring_bytes.max(4096), ..HubConfig::default() },
         flush_interval: Duration::from_millis(250),
     };
-    let hub = init(config).map_err(Failure::usage)?;
+    // Before anything that can be scraped or written: a SIGTERM while the
+    // sampler starts (the exporter already answers then) must stop the
+    // monitor cleanly, not kill it before its last flush.
     let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(Failure::runtime)?;
+    }
+    let hub = init(config).map_err(Failure::usage)?;
     if !tui {
         hub.add_sink(Box::new(StdoutSink { pending: String::new(), stop: Arc::clone(&stop) }));
     }
@@ -140,10 +146,6 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         None => None,
     };
     let mut sampler = SysinfoSampler::new(Default::default()).map_err(Failure::runtime)?;
-
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(Failure::runtime)?;
-    }
     log::info!(
         target: "vitals",
         "monitor started: every {:?}, log {}{}",
