@@ -47,9 +47,13 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Failure> {
             if path.is_dir() {
                 return Err(cannot_open("it is a directory".to_owned()));
             }
-            let bytes = std::fs::read(path).map_err(|e| cannot_open(e.to_string()))?;
-            learn_names(&bytes, &mut names);
-            Box::new(io::Cursor::new(bytes))
+            // Two passes over the file, each streamed: the names first, so
+            // lines before a description already use them; memory stays
+            // one chunk however large the capture.
+            let open = || std::fs::File::open(path).map_err(|e| cannot_open(e.to_string()));
+            learn_names(open()?, &mut names)
+                .map_err(|e| Failure::runtime(format!("reading input failed: {e}")))?;
+            Box::new(open()?)
         }
     };
     let stdout = io::stdout();
@@ -119,7 +123,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Failure> {
 }
 
 /// The first pass over a file: every description in it.
-fn learn_names(bytes: &[u8], names: &mut Names) {
+fn learn_names(mut input: impl Read, names: &mut Names) -> io::Result<()> {
     let mut learn = |item: Decoded<'_>| {
         if let Decoded::Entry {
             entry: vitals_core::Entry { kind: EntryKind::Describe(description), .. },
@@ -130,6 +134,15 @@ fn learn_names(bytes: &[u8], names: &mut Names) {
         }
     };
     let mut decoder = Decoder::new();
-    decoder.feed(bytes, &mut learn);
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        match input.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => decoder.feed(&chunk[..n], &mut learn),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
     decoder.finish(&mut learn);
+    Ok(())
 }
