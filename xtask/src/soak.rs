@@ -256,6 +256,9 @@ fn mean(values: impl Iterator<Item = u64>) -> f64 {
     }
 }
 
+/// One figure of a reading, such as its RSS.
+type Measure = fn(&Reading) -> u64;
+
 /// Thirds of the run: warm-up, middle, last.
 fn thirds(readings: &[Reading]) -> (&[Reading], &[Reading], &[Reading]) {
     let third = readings.len() / 3;
@@ -274,7 +277,7 @@ fn judge(readings: &[Reading], exited_ok: bool, log: &LogCheck) -> Result<()> {
             warmup.last().map_or(0.0, |r| r.seconds)
         ));
     }
-    let measures: [(&str, fn(&Reading) -> u64); 2] = [("RSS", |r| r.rss_kib), ("RssAnon", |r| r.anon_kib)];
+    let measures: [(&str, Measure); 2] = [("RSS", |r| r.rss_kib), ("RssAnon", |r| r.anon_kib)];
     for (what, kib) in measures {
         let (middle_mean, last_mean) = (mean(middle.iter().map(kib)), mean(last.iter().map(kib)));
         if last_mean > middle_mean * (1.0 + RSS_SLACK_RATIO) + RSS_SLACK_KIB {
