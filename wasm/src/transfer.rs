@@ -1,21 +1,48 @@
 //! Moving a ring's contents in and out as the core wire format: the same
 //! bytes a firmware sends over a UART and `vitals decode` reads.
 
+use alloc::vec;
 use alloc::vec::Vec;
 
 use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
-use vitals_core::{Cursor, EntryKind, Event, Ring};
+use vitals_core::{Cursor, EntryKind, Event, Policy, Registry, Ring};
 
-/// Every stored entry as frames, oldest first.
-pub(crate) fn export<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &Ring<B>) -> Vec<u8> {
+/// Room for the names frames: 64 custom metrics and 32 labels, each a
+/// record of at most about 70 bytes.
+const NAMES_BYTES: usize = 8 * 1024;
+
+/// Every stored entry as frames, oldest first, then the names of the
+/// custom metrics and instance labels in `registry` as description records
+/// numbered on from the ring's entries, so a reader shows `browser.fps`
+/// rather than `metric#136`.
+pub(crate) fn export<B, const M: usize, const L: usize>(
+    ring: &Ring<B>,
+    registry: &Registry<M, L>,
+    now_us: u64,
+) -> Vec<u8>
+where
+    B: AsRef<[u8]> + AsMut<[u8]>,
+{
     let mut out = Vec::with_capacity(ring.used_bytes() + ring.used_bytes() / 8 + 64);
+    append_frames(ring, &mut out);
+    let mut names =
+        Ring::new(vec![0u8; NAMES_BYTES].into_boxed_slice(), Policy::DropNewest).starting_at(ring.next_seq());
+    registry.descriptions(|description| {
+        let _ = names.push_description(now_us, description);
+    });
+    append_frames(&names, &mut out);
+    out
+}
+
+/// Appends every entry of `ring` to `out` as frames.
+fn append_frames<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &Ring<B>, out: &mut Vec<u8>) {
     let mut cursor = Cursor::new();
     let mut frame = [0u8; MAX_FRAME_LEN];
     loop {
         let encoded = encode_frame(ring, &mut cursor, &mut frame);
         out.extend_from_slice(frame.get(..encoded.bytes).unwrap_or(&[]));
         if !encoded.more {
-            return out;
+            return;
         }
     }
 }
@@ -65,9 +92,11 @@ impl ImportReport {
 /// ring too, timestamps are moved onto the ring's clock so wall times stay
 /// right; otherwise they are kept as they were. The dump's anchor and
 /// dropped events are not copied (they describe the dump's own clock and
-/// sequence numbers) but its losses count in `lost`. Custom metric ids are
-/// kept as they are: they mean the same only between instances that
-/// registered the same metrics in the same order, as every `Vitals` does.
+/// sequence numbers), nor its descriptions (they name the dump's custom
+/// ids, which may be other metrics here), but its losses count in `lost`.
+/// Custom metric ids are kept as they are: they mean the same only between
+/// instances that registered the same metrics in the same order, as every
+/// `Vitals` does.
 pub(crate) fn import<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &mut Ring<B>, bytes: &[u8]) -> ImportReport {
     let mut report = ImportReport::default();
     let ours = ring.anchor();
@@ -89,7 +118,8 @@ pub(crate) fn import<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &mut Ring<B>, bytes: &[
                     report.lost += count;
                     return;
                 }
-                EntryKind::Event(Event::Anchor { .. }) => return,
+                // The dump's own clock, and names of the dump's own ids.
+                EntryKind::Event(Event::Anchor { .. }) | EntryKind::Describe(_) => return,
                 kind => ring.push(timestamp, &kind),
             };
             match stored {

@@ -415,10 +415,12 @@ impl Vitals {
     }
 
     /// Every stored entry in the Vitals wire format (COBS frames with
-    /// CRCs), as `vitals decode` and `importBinary` read it.
+    /// CRCs), as `vitals decode` and `importBinary` read it, then the names
+    /// of this instance's custom metrics and labels (description records).
     #[wasm_bindgen(js_name = exportBinary)]
     pub fn export_binary(&self) -> Result<Vec<u8>, JsValue> {
-        Ok(transfer::export(&self.state()?.ring))
+        let state = self.state()?;
+        Ok(transfer::export(&state.ring, &state.registry, state.clock.now_us()))
     }
 
     /// Appends the entries of a dump (a `Uint8Array` or `ArrayBuffer` in

@@ -4,7 +4,7 @@
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use vitals_core::wire::encode_frame;
-use vitals_core::{Cursor, Level, MetricId, Policy, ResetReason, Ring};
+use vitals_core::{Cursor, Description, EntryKind, Level, MetricId, Policy, ResetReason, Ring};
 use vitals_wasm::Vitals;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -299,7 +299,20 @@ fn export_then_import_round_trips() {
     a.metric("app.queue".into(), 17.into(), JsValue::UNDEFINED).unwrap();
     a.metric("memory.used".into(), 1.5e9.into(), JsValue::UNDEFINED).unwrap();
     a.sample().unwrap();
-    let dump = Uint8Array::from(a.export_binary().unwrap().as_slice());
+    let bytes = a.export_binary().unwrap();
+    // The export ends with the names of the custom metrics, numbered on.
+    let mut names = Vec::new();
+    let mut decoder = vitals_core::wire::Decoder::new();
+    decoder.feed(&bytes, |item| {
+        if let vitals_core::wire::Decoded::Entry { entry, .. } = item {
+            if let EntryKind::Describe(Description::Metric { name, .. }) = entry.kind {
+                names.push((entry.seq, name.to_owned()));
+            }
+        }
+    });
+    assert!(names.iter().any(|(_, n)| n == "browser.fps") && names.iter().any(|(_, n)| n == "app.queue"));
+    assert!(names[0].0 as f64 >= num(&a.stats().unwrap(), "nextSeq"), "after the ring's entries: {names:?}");
+    let dump = Uint8Array::from(bytes.as_slice());
     assert!(dump.length() > 20);
     let b = quiet();
     b.metric("app.queue".into(), 0.into(), JsValue::UNDEFINED).unwrap(); // same custom id order

@@ -129,8 +129,8 @@ fn the_dashboard_charts_exports_and_imports_in_chromium() {
         "the page's ring.used samples decode: {stdout}"
     );
     assert!(
-        lines.iter().any(|l| l.contains(" METRIC metric#")),
-        "the page's browser.* samples (custom ids) decode: {stdout}"
+        lines.iter().any(|l| l.contains(" METRIC browser.")),
+        "the page's browser.* samples decode by name (the export ends with their descriptions): {stdout}"
     );
     assert!(metric_lines >= 10, "one round of browser metrics is ~10 samples: {stdout}");
     assert!(
