@@ -1,5 +1,6 @@
-//! The HTTP endpoint: `/metrics` in Prometheus text format and
-//! `/entries?since=SEQ` as JSON Lines.
+//! The HTTP endpoint: `/metrics` in Prometheus text format,
+//! `/entries?since=SEQ` as JSON Lines, and `/entries.bin?since=SEQ` in the
+//! core's wire format (what `vitals decode` and the dashboard page read).
 //!
 //! Requests are parsed by `httparse` with hard limits: 8 KiB of request head,
 //! no body, 16 connections at once, 5 s to send a request. Anything else gets
@@ -13,7 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use vitals_core::{format, Cursor};
+use vitals_core::wire::{encode_frame, MAX_FRAME_LEN};
+use vitals_core::{format, Cursor, Policy, Ring};
 
 use crate::hub::Hub;
 
@@ -151,7 +153,7 @@ fn serve_one(stream: &mut TcpStream, hub: &Hub) -> io::Result<()> {
                 let method = request.method.unwrap_or("");
                 let path = request.path.unwrap_or("/");
                 let (status, kind, body) = route(method, path, hub);
-                return respond_to(stream, method == "HEAD", status, kind, body.as_bytes());
+                return respond_to(stream, method == "HEAD", status, kind, &body);
             }
             Ok(httparse::Status::Partial) if filled == head.len() => {
                 return respond(stream, 431, "text/plain", b"request head larger than 8 KiB\n");
@@ -166,21 +168,33 @@ fn serve_one(stream: &mut TcpStream, hub: &Hub) -> io::Result<()> {
 }
 
 /// Answers one request: status, content type, body.
-fn route(method: &str, target: &str, hub: &Hub) -> (u16, &'static str, String) {
+fn route(method: &str, target: &str, hub: &Hub) -> (u16, &'static str, Vec<u8>) {
     if method != "GET" && method != "HEAD" {
-        return (405, "text/plain", "only GET is served\n".to_owned());
+        return (405, "text/plain", b"only GET is served\n".to_vec());
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     match path {
-        "/metrics" => (200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(hub)),
+        "/metrics" => (200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(hub).into_bytes()),
         "/entries" => match entries_query(query) {
-            Ok((since, limit)) => (200, "application/x-ndjson", entries_text(hub, since, limit)),
-            Err(message) => (400, "text/plain", message),
+            Ok((since, limit)) => (200, "application/x-ndjson", entries_text(hub, since, limit).into_bytes()),
+            Err(message) => (400, "text/plain", message.into_bytes()),
         },
-        "/" => {
-            (200, "text/plain", "vitals exporter: GET /metrics, GET /entries?since=SEQ&limit=N\n".to_owned())
-        }
-        _ => (404, "text/plain", format!("no such path {path}; try /metrics or /entries?since=0\n")),
+        "/entries.bin" => match entries_query(query) {
+            Ok((since, limit)) => (200, "application/octet-stream", entries_wire(hub, since, limit)),
+            Err(message) => (400, "text/plain", message.into_bytes()),
+        },
+        "/" => (
+            200,
+            "text/plain",
+            b"vitals exporter: GET /metrics, GET /entries?since=SEQ&limit=N (JSON Lines), \
+              GET /entries.bin?since=SEQ&limit=N (wire format)\n"
+                .to_vec(),
+        ),
+        _ => (
+            404,
+            "text/plain",
+            format!("no such path {path}; try /metrics or /entries?since=0\n").into_bytes(),
+        ),
     }
 }
 
@@ -260,6 +274,57 @@ fn entries_text(hub: &Hub, since: u64, limit: usize) -> String {
         }
     }
     text
+}
+
+/// The entries after `since` as wire-format frames (whole frames, so up to
+/// one frame's worth beyond `limit`), led by a frame of description records
+/// naming the instances and custom metrics, numbered just before the first
+/// entry so the stream reads on without a gap.
+fn entries_wire(hub: &Hub, since: u64, limit: usize) -> Vec<u8> {
+    let mut cursor = Cursor::since(since);
+    let mut frame = vec![0u8; MAX_FRAME_LEN];
+    let mut frames = Vec::new();
+    let mut entries = 0;
+    // The number the first entry sent will have (the one after `since`
+    // may be gone, or owned by a `Dropped` event).
+    let first_seq = hub.ring().with(|ring| ring.read(&mut cursor.clone()).next().map(|entry| entry.seq));
+    loop {
+        let encoded = hub.ring().with(|ring| encode_frame(ring, &mut cursor, &mut frame));
+        frames.extend_from_slice(&frame[..encoded.bytes]);
+        entries += encoded.entries;
+        if !encoded.more || entries >= limit {
+            break;
+        }
+    }
+    let mut out = descriptions(hub, first_seq.unwrap_or(cursor.next_seq()), &mut frame);
+    out.extend_from_slice(&frames);
+    out
+}
+
+/// One frame of what the hub's names say, numbered to end at `before`.
+fn descriptions(hub: &Hub, before: u64, frame: &mut [u8]) -> Vec<u8> {
+    let mut count = 0u64;
+    hub.with_names(|names| names.descriptions(|_| count += 1));
+    if count == 0 {
+        return Vec::new();
+    }
+    let mut ring = Ring::new(vec![0u8; MAX_FRAME_LEN], Policy::OverwriteOldest)
+        .starting_at(before.saturating_sub(count));
+    let now = hub.now_us();
+    hub.with_names(|names| {
+        names.descriptions(|description| {
+            let _ = ring.push_description(now, description);
+        })
+    });
+    let mut out = Vec::new();
+    let mut cursor = Cursor::new();
+    loop {
+        let encoded = encode_frame(&ring, &mut cursor, frame);
+        out.extend_from_slice(&frame[..encoded.bytes]);
+        if !encoded.more {
+            return out;
+        }
+    }
 }
 
 fn respond(stream: &mut TcpStream, status: u16, kind: &str, body: &[u8]) -> io::Result<()> {

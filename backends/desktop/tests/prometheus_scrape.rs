@@ -184,4 +184,21 @@ fn prometheus_scrapes_the_monitor_and_promtool_accepts_the_exposition() {
     assert!(metrics.contains("# TYPE vitals_cpu_usage_percent gauge\n"), "{metrics}");
     assert!(metrics.contains("# TYPE vitals_ring_entries_total counter\n"), "{metrics}");
     common::promtool_check_metrics(&metrics);
+    // The same entries in the wire format, which `vitals decode` reads with
+    // the instances named by the export's own descriptions.
+    let (status, wire) =
+        common::http_get_bytes(&vitals_addr, "/entries.bin?since=0").expect("GET /entries.bin");
+    assert_eq!(status, 200);
+    let dump = dir.path().join("entries.bin");
+    std::fs::write(&dump, &wire).expect("write the dump");
+    let decoded =
+        std::process::Command::new(common::VITALS).arg("decode").arg(&dump).output().expect("vitals decode");
+    let lines = String::from_utf8_lossy(&decoded.stdout);
+    let errors = String::from_utf8_lossy(&decoded.stderr);
+    assert!(decoded.status.success(), "vitals decode failed: {errors}");
+    assert!(errors.is_empty(), "no gap, nothing skipped: {errors}");
+    assert!(lines.contains(" DESCRIBE metric#"), "no descriptions in the dump:\n{lines}");
+    assert!(lines.contains(" METRIC cpu.usage "), "{lines}");
+    // Interfaces are instances with labels; `lo` is always there.
+    assert!(lines.contains("{device=lo}"), "the loopback interface is not named:\n{lines}");
 }

@@ -146,6 +146,16 @@ pub(crate) fn free_port() -> u16 {
 /// # Errors
 /// A message for a connection, I/O or protocol failure.
 pub(crate) fn http_get(addr: &str, path: &str) -> Result<(u16, String), String> {
+    let (status, body) = http_get_bytes(addr, path)?;
+    let body = String::from_utf8(body).map_err(|e| format!("body from {addr} is not UTF-8: {e}"))?;
+    Ok((status, body))
+}
+
+/// [`http_get`] for a binary body.
+///
+/// # Errors
+/// A message for a connection, I/O or protocol failure.
+pub(crate) fn http_get_bytes(addr: &str, path: &str) -> Result<(u16, Vec<u8>), String> {
     let mut stream = TcpStream::connect(addr).map_err(|e| format!("connect {addr}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
     stream.set_write_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
@@ -169,7 +179,6 @@ pub(crate) fn http_get(addr: &str, path: &str) -> Result<(u16, String), String> 
         line.starts_with("transfer-encoding:") && line.contains("chunked")
     });
     let body = if chunked { dechunk(body)? } else { body.to_vec() };
-    let body = String::from_utf8(body).map_err(|e| format!("body from {addr} is not UTF-8: {e}"))?;
     Ok((status, body))
 }
 
