@@ -38,6 +38,6 @@ pub use json::json;
 pub use logfmt::logfmt;
 pub use prometheus::prometheus;
 pub use time::{iso8601, Timestamp};
-pub use value::Value;
+pub use value::{Shown, Value};
 
 mod value;

@@ -17,30 +17,79 @@ use crate::metric::Unit;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Value(pub f64, pub Unit);
 
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Value(v, unit) = *self;
+/// How a [`Value`] is written: a number with a fixed count of decimals
+/// (`None`: the shortest that reads back the same) and the unit text after
+/// it, or the words for a non-finite value. A host that writes numbers its
+/// own way (the wasm module, through JavaScript) follows the same rules.
+///
+/// ```
+/// use vitals_core::{format::{Shown, Value}, Unit};
+/// assert_eq!(
+///     Value(1_610_612_736.0, Unit::Bytes).shown(),
+///     Shown::Number { number: 1.5, decimals: Some(1), suffix: " GiB" }
+/// );
+/// assert_eq!(Value(24.0, Unit::Hertz).shown(), Shown::Number { number: 24.0, decimals: Some(0), suffix: "Hz" });
+/// assert_eq!(Value(f64::NAN, Unit::Percent).shown(), Shown::Text("NaN"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shown {
+    /// `number` with `decimals`, then `suffix`.
+    Number {
+        /// The number to write (scaled to the unit's prefix).
+        number: f64,
+        /// Decimals to write; `None` for the shortest round-trip form.
+        decimals: Option<u8>,
+        /// The unit text after the number, with its space if it has one.
+        suffix: &'static str,
+    },
+    /// `NaN`, `+Inf` or `-Inf`.
+    Text(&'static str),
+}
+
+impl Value {
+    /// How this value is written (see [`Shown`]).
+    pub fn shown(self) -> Shown {
+        const PREFIXES: [&str; 7] = [" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"];
+        let Value(v, unit) = self;
         if !v.is_finite() {
-            return non_finite(f, v);
+            return Shown::Text(if v.is_nan() {
+                "NaN"
+            } else if v > 0.0 {
+                "+Inf"
+            } else {
+                "-Inf"
+            });
         }
         match unit {
             Unit::Bytes => {
-                const PREFIXES: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
                 let mut scaled = v;
                 let mut i = 0;
                 while scaled.abs() >= 1024.0 && i + 1 < PREFIXES.len() {
                     scaled /= 1024.0;
                     i += 1;
                 }
-                if i == 0 {
-                    write!(f, "{scaled} B")
-                } else {
-                    write!(f, "{scaled:.1} {}", PREFIXES[i])
-                }
+                let decimals = if i == 0 { None } else { Some(1) };
+                Shown::Number { number: scaled, decimals, suffix: PREFIXES[i] }
             }
-            Unit::None => plain(f, v),
-            _ if v.abs() < 1e15 && (v as i64) as f64 == v => write!(f, "{v:.0}{}", unit.symbol()),
-            _ => write!(f, "{v:.1}{}", unit.symbol()),
+            Unit::None => Shown::Number { number: v, decimals: None, suffix: "" },
+            _ => {
+                let whole = v.abs() < 1e15 && (v as i64) as f64 == v;
+                Shown::Number { number: v, decimals: Some(if whole { 0 } else { 1 }), suffix: unit.symbol() }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.shown() {
+            Shown::Text(text) => f.write_str(text),
+            // A plain number may take the exponent form; a byte count does not.
+            Shown::Number { number, decimals: None, suffix: "" } => plain(f, number),
+            Shown::Number { number, decimals: None, suffix } => write!(f, "{number}{suffix}"),
+            Shown::Number { number, decimals: Some(d), suffix } => {
+                write!(f, "{number:.prec$}{suffix}", prec = usize::from(d))
+            }
         }
     }
 }
