@@ -83,8 +83,8 @@ pub use level::{Level, LevelFilter, ParseLevelError};
 pub use log_adapter::{RingLogger, MAX_TARGET_RULES};
 pub use message::MessageBuf;
 pub use metric::{
-    Catalog, LatestValues, MetricId, MetricInfo, MetricKind, MetricNames, Registry, RegistryError, Series,
-    SeriesValue, Unit, CATALOG, MAX_NAME_LEN,
+    Catalog, Exposition, LatestValues, MetricId, MetricInfo, MetricKind, MetricNames, Registry,
+    RegistryError, Series, SeriesValue, Unit, CATALOG, MAX_NAME_LEN,
 };
 pub use record::RecordError;
 #[cfg(feature = "critical-section")]

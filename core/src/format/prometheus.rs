@@ -3,7 +3,7 @@
 
 use core::fmt::{self, Write};
 
-use crate::metric::{LatestValues, MetricKind, MetricNames, Unit};
+use crate::metric::{Exposition, LatestValues, MetricKind, MetricNames, Unit, CATALOG};
 
 use super::text::{lossy, quoted};
 use super::value::plain;
@@ -37,15 +37,19 @@ pub fn prometheus<const N: usize>(
     let mut previous = None;
     for value in latest.iter() {
         let Some(info) = names.describe(value.series.metric) else { continue };
+        let exposition = match CATALOG.exposition(value.series.metric) {
+            Some(exposition) if !value.series.metric.is_custom() => exposition,
+            _ => Exposition { name: "", help: "Custom metric." },
+        };
         if previous != Some(value.series.metric) {
             previous = Some(value.series.metric);
             w.write_str("# HELP ")?;
-            metric_name(w, info.name, info.prometheus_name, info.unit, info.kind)?;
-            write!(w, " {}\n# TYPE ", info.help)?;
-            metric_name(w, info.name, info.prometheus_name, info.unit, info.kind)?;
+            metric_name(w, info.name, exposition.name, info.unit, info.kind)?;
+            write!(w, " {}\n# TYPE ", exposition.help)?;
+            metric_name(w, info.name, exposition.name, info.unit, info.kind)?;
             writeln!(w, " {}", info.kind.as_str())?;
         }
-        metric_name(w, info.name, info.prometheus_name, info.unit, info.kind)?;
+        metric_name(w, info.name, exposition.name, info.unit, info.kind)?;
         let label = names.instance_label(value.series);
         if !info.instance_label.is_empty() || label.is_some() || value.series.instance != 0 {
             let key = if info.instance_label.is_empty() { "instance" } else { info.instance_label };

@@ -3,7 +3,7 @@
 
 use super::{MetricId, MetricKind, MetricNames, Series, Unit};
 
-/// What a metric is: its dotted name, unit, kind, Prometheus name and help.
+/// What a metric is: its dotted name, unit and kind, and what its instances are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MetricInfo<'a> {
     /// Dotted name, e.g. `cpu.usage`.
@@ -12,13 +12,21 @@ pub struct MetricInfo<'a> {
     pub unit: Unit,
     /// Gauge or counter.
     pub kind: MetricKind,
-    /// Prometheus metric name; empty when it is derived from `name`.
-    pub prometheus_name: &'a str,
-    /// The Prometheus label that carries the instance (`cpu`, `mountpoint`,
-    /// `device`), or empty when the metric has only instance 0.
+    /// The label that names an instance (`cpu`, `mountpoint`, `device`), in
+    /// Prometheus and in text lines, or empty when the metric has only
+    /// instance 0.
     pub instance_label: &'a str,
+}
+
+/// How a catalog metric is exposed to Prometheus: kept apart from
+/// [`MetricInfo`] so a build that never writes the exposition (a firmware,
+/// the page) carries none of these strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exposition {
+    /// Prometheus metric name (node_exporter's where one exists, under `vitals_`).
+    pub name: &'static str,
     /// One line for `# HELP`.
-    pub help: &'a str,
+    pub help: &'static str,
 }
 
 macro_rules! catalog {
@@ -28,15 +36,10 @@ macro_rules! catalog {
         }
 
         const ENTRIES: &[MetricInfo<'static>] = &[
-            $( MetricInfo {
-                name: $name,
-                unit: Unit::$unit,
-                kind: MetricKind::$kind,
-                prometheus_name: $prom,
-                instance_label: $label,
-                help: $help,
-            }, )*
+            $( MetricInfo { name: $name, unit: Unit::$unit, kind: MetricKind::$kind, instance_label: $label }, )*
         ];
+
+        const EXPOSITIONS: &[Exposition] = &[$( Exposition { name: $prom, help: $help }, )*];
 
         #[cfg(test)]
         const CODES: &[u16] = &[$($code),*];
@@ -116,6 +119,16 @@ impl Catalog {
     pub fn get(&self, metric: MetricId) -> Option<&'static MetricInfo<'static>> {
         ENTRIES.get(usize::from(metric.0))
     }
+
+    /// The Prometheus name and help of a catalog metric.
+    ///
+    /// ```
+    /// use vitals_core::{MetricId, CATALOG};
+    /// assert_eq!(CATALOG.exposition(MetricId::MEM_AVAILABLE).unwrap().name, "vitals_memory_MemAvailable_bytes");
+    /// ```
+    pub fn exposition(&self, metric: MetricId) -> Option<Exposition> {
+        EXPOSITIONS.get(usize::from(metric.0)).copied()
+    }
 }
 
 impl MetricNames for Catalog {
@@ -142,12 +155,15 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_prometheus_safe() {
+        assert_eq!(EXPOSITIONS.len(), ENTRIES.len());
         for (id, info) in CATALOG.iter() {
             assert_eq!(CATALOG.find(info.name), Some(id));
-            assert!(info.prometheus_name.starts_with("vitals_"));
-            assert!(info.prometheus_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+            let exposition = CATALOG.exposition(id).unwrap();
+            assert!(exposition.name.starts_with("vitals_"));
+            assert!(exposition.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+            assert!(!exposition.help.is_empty());
             if info.kind == MetricKind::Counter {
-                assert!(info.prometheus_name.ends_with("_total"));
+                assert!(exposition.name.ends_with("_total"));
             }
         }
     }

@@ -15,14 +15,14 @@
 //! assert_eq!(info.name, "memory.available");
 //! assert_eq!(info.unit, Unit::Bytes);
 //! assert_eq!(info.kind, MetricKind::Gauge);
-//! assert_eq!(info.prometheus_name, "vitals_memory_MemAvailable_bytes");
+//! assert_eq!(CATALOG.exposition(MetricId::MEM_AVAILABLE).unwrap().name, "vitals_memory_MemAvailable_bytes");
 //! ```
 
 mod catalog;
 mod latest;
 mod registry;
 
-pub use catalog::{Catalog, MetricInfo, CATALOG};
+pub use catalog::{Catalog, Exposition, MetricInfo, CATALOG};
 pub use latest::{LatestValues, SeriesValue};
 pub(crate) use registry::valid_name;
 pub use registry::{Registry, RegistryError, MAX_NAME_LEN};

@@ -216,14 +216,7 @@ impl<const M: usize, const L: usize> MetricNames for Registry<M, L> {
         if custom.name.is_empty() {
             return None; // a hole left by `learn`
         }
-        Some(MetricInfo {
-            name: &custom.name,
-            unit: custom.unit,
-            kind: custom.kind,
-            prometheus_name: "",
-            instance_label: "",
-            help: "Custom metric.",
-        })
+        Some(MetricInfo { name: &custom.name, unit: custom.unit, kind: custom.kind, instance_label: "" })
     }
 
     fn instance_label(&self, series: Series) -> Option<&str> {
