@@ -2,7 +2,7 @@
 //! seconds, starting from its committed seeds (`fuzz/corpus/<target>/`) and
 //! what earlier runs found (`fuzz/target/corpus/<target>/`), then a table
 //! of executions per target, also written to `target/fuzz-results.md`.
-//! `cargo xtask test` runs the same for [`SMOKE_SECS`] a target.
+//! `cargo xtask test` runs each for [`SMOKE_SECS`] from its seeds alone.
 //!
 //! A crash fails the target's step with the input libFuzzer saved and the
 //! command that replays it.
@@ -123,14 +123,14 @@ fn setup() -> Result<()> {
     cargo_fuzz::ensure()
 }
 
-/// Runs `target` for `secs` seconds; its output goes to
-/// `fuzz/target/logs/<target>.log`, libFuzzer's progress lines only there.
+/// Runs `target` for `secs` seconds from its seeds and the inputs in
+/// `found`, where new ones go; its output goes to
+/// `fuzz/target/logs/<target>.log`, libFuzzer's chatter only there.
 /// Returns the statistics and whether it ended without a finding.
-fn fuzz(target: &str, secs: u64) -> Result<(Run, bool)> {
+fn fuzz(target: &str, secs: u64, found: &Path) -> Result<(Run, bool)> {
     let fuzz_dir = workspace::root().join(FUZZ_DIR);
-    let found = fuzz_target_dir().join("corpus").join(target);
     let logs = fuzz_target_dir().join("logs");
-    for dir in [&found, &logs] {
+    for dir in [found, logs.as_path()] {
         fs::create_dir_all(dir)
             .map_err(|e| Error::new(format!("could not create {}: {e}", dir.display())))?;
     }
@@ -242,7 +242,7 @@ pub(crate) fn run(secs: u64) -> Summary {
         let rows = Rc::clone(&rows);
         let results = results.clone();
         plan.push(Step::new(format!("fuzz {target} ({secs} s)")).call(move || {
-            let (run, passed) = fuzz(target, secs)?;
+            let (run, passed) = fuzz(target, secs, &found_dir(target))?;
             rows.borrow_mut().push_str(&run.row(target, secs, passed));
             // Written after every target, so a finding still leaves the table.
             write_report(&results, &report(secs, &rows.borrow()))?;
@@ -268,11 +268,24 @@ fn write_report(path: &Path, text: &str) -> Result<()> {
     fs::write(path, text).map_err(|e| Error::new(format!("could not write {}: {e}", path.display())))
 }
 
-/// The suite's step: install, build, and run each target [`SMOKE_SECS`].
+/// Where `cargo xtask fuzz` keeps the new inputs it finds, so each run
+/// goes on from the last.
+fn found_dir(target: &str) -> PathBuf {
+    fuzz_target_dir().join("corpus").join(target)
+}
+
+/// The suite's step: install, build, and run each target [`SMOKE_SECS`]
+/// from its committed seeds only (what earlier runs found can grow to tens
+/// of thousands of inputs, whose loading alone would outlast the run).
 pub(crate) fn smoke_step() -> Step {
     Step::new("fuzz smoke").call(setup).run(build()).call(|| {
         for target in TARGETS {
-            let (run, passed) = fuzz(target, SMOKE_SECS)?;
+            let scratch = fuzz_target_dir().join("smoke-corpus").join(target);
+            if scratch.exists() {
+                fs::remove_dir_all(&scratch)
+                    .map_err(|e| Error::new(format!("could not empty {}: {e}", scratch.display())))?;
+            }
+            let (run, passed) = fuzz(target, SMOKE_SECS, &scratch)?;
             if !passed {
                 return Err(finding(target, &run));
             }
@@ -339,6 +352,16 @@ Done 8717 runs in 3 second(s)
         assert!(is_progress("INFO: Seed: 897136473"));
         assert!(!is_progress("thread '<unnamed>' panicked at fuzz_targets/ring_ops.rs:105:25:"));
         assert!(!is_progress("stat::number_of_executed_units: 46345"));
+    }
+
+    /// The suite's step for real: cargo-fuzz, a nightly build, 80 s of
+    /// fuzzing. `cargo test -p xtask -- --ignored fuzz_smoke`.
+    #[test]
+    #[ignore = "installs cargo-fuzz and nightly, builds and fuzzes for minutes"]
+    fn fuzz_smoke_step_passes() {
+        assert!(steps::run_all(vec![smoke_step()]).all_passed());
+        let scratch = fuzz_target_dir().join("smoke-corpus");
+        assert!(TARGETS.iter().all(|t| scratch.join(t).is_dir()));
     }
 
     #[test]
