@@ -170,7 +170,6 @@ fuzz_target!(|input: Input| {
                     let lost = read.lost();
                     let seen: Vec<Owned> =
                         read.by_ref().take(usize::from(limit)).map(|e| Owned::of(&e)).collect();
-                    drop(read);
                     r.consume(lost, &seen, &model);
                 }
             }
@@ -239,7 +238,6 @@ fuzz_target!(|input: Input| {
         let mut read = ring.read(&mut r.cursor);
         let lost = read.lost();
         let seen: Vec<Owned> = read.by_ref().map(|e| Owned::of(&e)).collect();
-        drop(read);
         r.consume(lost, &seen, &model);
     }
 });
