@@ -431,8 +431,11 @@ fn firmware_rows(r: &Results) -> Vec<Row> {
                 .check(Check::at_most("≤ 128 B", ram, 128.0)),
         );
         rows.push(
-            Row::new(format!("{target}: … with the `log` adapter (its statics and `log`'s own)"), bytes(ram_log))
-                .check(Check::at_most("≤ 128 B", ram_log, 128.0)),
+            Row::new(
+                format!("{target}: … with the `log` adapter (its statics and `log`'s own)"),
+                bytes(ram_log),
+            )
+            .check(Check::at_most("≤ 128 B", ram_log, 128.0)),
         );
     }
     let w = &r.wire;
