@@ -45,6 +45,10 @@
 //! | `level-stats`      | per-level counts in [`RingStats`] (`written_at`…): 96 B per ring   |
 //! | `alloc`            | nothing yet beyond `std`'s needs; reserved for owned conversions   |
 //! | `max_level_*`, `release_max_level_*` | compile-time ceilings, as in the `log` crate     |
+//!
+//! Hot paths (the push, varints, record headers) are forced inline on hosts
+//! and in `std` builds; bare-metal and `std`-less wasm builds, which are
+//! built for size, leave inlining to the optimizer.
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 

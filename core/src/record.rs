@@ -51,7 +51,7 @@ enum Value {
 ///   (at most 8 bytes, no longer than an f64);
 /// - a value an `f32` holds exactly (normal numbers, ±0, ±∞): 4 bytes;
 /// - anything else, NaN included (narrowing need not keep its payload): 8.
-#[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 fn classify(value: f64) -> Value {
     let bits = value.to_bits();
     let negative = bits >> 63 != 0;
@@ -109,14 +109,14 @@ pub(crate) fn record_len(body: usize) -> usize {
 }
 
 /// The bytes a log record's body (after `len`) takes.
-#[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn log_body_len(log: &LogRecord<'_>, delta: u64) -> usize {
     1 + varint::len(delta) + varint::len(log.target.len() as u64) + log.target.len() + log.message.len()
 }
 
 /// Writes a whole log record (`len`, tag, delta, payload) of `body` bytes
 /// into `out`, which holds exactly [`record_len`]`(body)` bytes.
-#[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn write_log(log: &LogRecord<'_>, delta: u64, body: usize, out: &mut [u8]) {
     let at = varint::write(body as u64, out);
     let out = &mut out[at..];
@@ -135,7 +135,7 @@ pub(crate) const MAX_METRIC_RECORD: usize = 1 + 1 + 10 + 3 + 3 + 8;
 /// Encodes a whole metric record into `out` in one pass (the value's
 /// encoding is chosen once) and returns its size. The body is always
 /// shorter than 128 bytes, so `len` is one byte.
-#[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn encode_metric(
     series: Series,
     value: f64,
@@ -259,7 +259,7 @@ pub(crate) struct Header {
 }
 
 /// Reads the framing of the record at the start of `input`: `Ok(None)` is padding.
-#[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn header(input: &[u8]) -> Result<Option<Header>, RecordError> {
     let (body, prefix) = varint::read(input).ok_or(RecordError::Truncated)?;
     if body == 0 {

@@ -5,7 +5,7 @@
 pub(crate) const MAX_LEN: usize = 10;
 
 /// Number of bytes `value` takes as a varint.
-#[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) const fn len(value: u64) -> usize {
     // Branches beat the division for the small values that dominate.
     if value < 1 << 7 {
@@ -23,7 +23,7 @@ pub(crate) const fn len(value: u64) -> usize {
 /// Writes `value` at the start of `out`; returns the bytes written.
 ///
 /// `out` must hold at least [`len`]`(value)` bytes; callers size buffers first.
-#[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn write(mut value: u64, out: &mut [u8]) -> usize {
     if value < 0x80 {
         out[0] = value as u8;
@@ -41,7 +41,7 @@ pub(crate) fn write(mut value: u64, out: &mut [u8]) -> usize {
 
 /// Reads a varint from the start of `input`: the value and the bytes used,
 /// or `None` when it is cut short or longer than ten bytes.
-#[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn read(input: &[u8]) -> Option<(u64, usize)> {
     match input.first() {
         Some(&byte) if byte < 0x80 => Some((u64::from(byte), 1)),

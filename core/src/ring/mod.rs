@@ -384,7 +384,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     /// The zigzag step from the newest record's timestamp.
-    #[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+    #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     fn delta(&self, timestamp_us: u64) -> u64 {
         varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64)
     }
@@ -401,7 +401,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     /// Copies an encoded record in, or counts it refused.
-    #[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+    #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     fn store_encoded(&mut self, timestamp_us: u64, class: usize, record: &[u8]) -> Result<u64, PushError> {
         match self.reserve(record.len()) {
             Ok(offset) => {
@@ -508,7 +508,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     /// Books a stored record: its timestamp, sequence number and counters.
-    #[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+    #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     fn commit(&mut self, timestamp_us: u64, class: usize) -> u64 {
         self.last_ts = timestamp_us;
         let seq = self.next_seq;

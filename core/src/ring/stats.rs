@@ -61,7 +61,7 @@ impl ClassCounters {
         ClassCounters { written: [0; CLASSES], dropped: [0; CLASSES], overwritten: [0; CLASSES] }
     }
 
-    #[cfg_attr(not(any(target_os = "none", target_arch = "wasm32")), inline(always))]
+    #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     pub(crate) fn stored(&mut self, class: usize) {
         self.written[class] = self.written[class].wrapping_add(1);
     }
