@@ -1,11 +1,15 @@
 //! Moving a ring's contents in and out as the core wire format: the same
 //! bytes a firmware sends over a UART and `vitals decode` reads.
 
+use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use core::cell::Cell;
 
 use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
-use vitals_core::{Cursor, EntryKind, Event, Policy, Registry, Ring};
+use vitals_core::{
+    Cursor, Description, Entry, EntryKind, Event, MetricId, MetricNames, Policy, Registry, Ring, Series,
+};
 
 /// Room for the names frames: 64 custom metrics and 32 labels, each a
 /// record of at most about 70 bytes.
@@ -92,17 +96,44 @@ impl ImportReport {
 /// ring too, timestamps are moved onto the ring's clock so wall times stay
 /// right; otherwise they are kept as they were. The dump's anchor and
 /// dropped events are not copied (they describe the dump's own clock and
-/// sequence numbers), nor its descriptions (they name the dump's custom
-/// ids, which may be other metrics here), but its losses count in `lost`.
-/// Custom metric ids are kept as they are: they mean the same only between
-/// instances that registered the same metrics in the same order, as every
-/// `Vitals` does.
-pub(crate) fn import<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &mut Ring<B>, bytes: &[u8]) -> ImportReport {
+/// sequence numbers), but its losses count in `lost`.
+///
+/// Custom metric ids are the dump's own: a custom metric the dump names in
+/// a description record is registered here by that name (or found, when
+/// this registry has it already) and its samples and crossings take this
+/// registry's id, so they never show under another metric's name; its
+/// instance labels are taken in too. A custom id the dump does not name
+/// is kept as it is.
+pub(crate) fn import<B, const M: usize, const L: usize>(
+    ring: &mut Ring<B>,
+    registry: &mut Registry<M, L>,
+    bytes: &[u8],
+) -> ImportReport
+where
+    B: AsRef<[u8]> + AsMut<[u8]>,
+{
+    // Two passes with one decoder type and one callback, so the decoder's
+    // code is in the module once: the dump's names first, then its entries.
+    let mut theirs: Registry<M, L> = Registry::new();
+    let learning = Cell::new(true);
+    let mut labels = Vec::new();
     let mut report = ImportReport::default();
     let ours = ring.anchor();
-    let mut decoder = Decoder::new();
     let mut on_item = |item: Decoded<'_>| match item {
+        Decoded::Entry {
+            entry: Entry { kind: EntryKind::Describe(description @ Description::Metric { .. }), .. },
+            ..
+        } if learning.get() => {
+            let _ = theirs.learn(&description);
+        }
+        _ if learning.get() => {}
         Decoded::Entry { entry, anchor } => {
+            let mut ids = |metric: MetricId| match theirs.describe(metric) {
+                Some(info) if metric.is_custom() => {
+                    registry.register(info.name, info.unit, info.kind).unwrap_or(metric)
+                }
+                _ => metric,
+            };
             let timestamp = match (anchor, ours) {
                 (Some(theirs), Some(ours)) => {
                     report.anchored = true;
@@ -114,11 +145,23 @@ pub(crate) fn import<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &mut Ring<B>, bytes: &[
                 EntryKind::Log(log) => {
                     ring.push_log_truncated(timestamp, log.level, log.target, log.message, log.truncated)
                 }
+                EntryKind::Metric(sample) => {
+                    let series = Series::new(ids(sample.series.metric), sample.series.instance);
+                    ring.push_metric(timestamp, series, sample.value)
+                }
+                EntryKind::Event(Event::Threshold(mut crossing)) => {
+                    crossing.series.metric = ids(crossing.series.metric);
+                    ring.push_event(timestamp, Event::Threshold(crossing))
+                }
                 EntryKind::Event(Event::Dropped { count }) => {
                     report.lost += count;
                     return;
                 }
-                // The dump's own clock, and names of the dump's own ids.
+                EntryKind::Describe(Description::Label { series, label }) => {
+                    labels.push((Series::new(ids(series.metric), series.instance), String::from(label)));
+                    return;
+                }
+                // The dump's own clock; its metric names were read first.
                 EntryKind::Event(Event::Anchor { .. }) | EntryKind::Describe(_) => return,
                 kind => ring.push(timestamp, &kind),
             };
@@ -133,8 +176,16 @@ pub(crate) fn import<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &mut Ring<B>, bytes: &[
         }
         Decoded::Skipped { .. } => {}
     };
+    let mut decoder = Decoder::new();
     decoder.feed(bytes, &mut on_item);
     decoder.finish(&mut on_item);
+    learning.set(false);
+    decoder = Decoder::new();
+    decoder.feed(bytes, &mut on_item);
+    decoder.finish(&mut on_item);
+    for (series, label) in labels {
+        let _ = registry.set_label(series, &label); // a full table keeps the numbers
+    }
     let stats = decoder.stats();
     report.frames = stats.frames;
     report.bad_frames = stats.bad_frames;

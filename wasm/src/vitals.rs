@@ -433,7 +433,8 @@ impl Vitals {
     ) -> Result<JsValue, JsValue> {
         let bytes = bridge::vitals_bytes(&bytes)?;
         let mut state = self.state()?;
-        Ok(bridge::vitals_report(&transfer::import(&mut state.ring, &bytes).values()))
+        let state = &mut *state;
+        Ok(bridge::vitals_report(&transfer::import(&mut state.ring, &mut state.registry, &bytes).values()))
     }
 
     /// Keeps log entries at or above `level` (a name, 0–6, or `"off"`) for

@@ -344,6 +344,20 @@ fn export_then_import_round_trips() {
     let c = quiet();
     let report = c.import_binary(dump.buffer().into()).unwrap();
     assert_eq!(num(&report, "imported") as usize, original.len() - 1);
+    // A page whose custom ids mean other metrics takes the dump's by name:
+    // here the dump's `app.queue` id is this page's `other.thing`.
+    let d = quiet();
+    d.metric("other.thing".into(), 5.into(), JsValue::UNDEFINED).unwrap();
+    d.import_binary(dump.into()).unwrap();
+    let values = |name: &str| -> Vec<Option<f64>> {
+        entries(&d, "undefined")
+            .iter()
+            .filter(|e| text(e, "metric").as_deref() == Some(name))
+            .map(|e| get(e, "value").as_f64())
+            .collect()
+    };
+    assert_eq!(values("app.queue"), [Some(17.0)]);
+    assert_eq!(values("other.thing"), [Some(5.0)]);
 }
 
 #[wasm_bindgen_test]
