@@ -55,7 +55,7 @@ pub(crate) fn integer(n: f64) -> Option<u64> {
 
 /// An options object as given (`undefined` and `null` are an empty one);
 /// anything else that is not an object is a `TypeError`.
-pub(crate) fn options(value: JsValue, what: &str) -> Result<JsValue, JsValue> {
+pub(crate) fn options<'a>(value: &'a JsValue, what: &str) -> Result<&'a JsValue, JsValue> {
     if value.is_undefined() || value.is_null() || value.is_object() {
         Ok(value)
     } else {

@@ -141,10 +141,9 @@ impl Vitals {
     /// (default true).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "VitalsOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VitalsOptions")] options: &JsValue,
     ) -> Result<Vitals, JsValue> {
         let options = args::options(options, "options")?;
-        let options = &options;
         let capacity = args::integer_field(options, "capacityBytes", "options")?.unwrap_or(DEFAULT_CAPACITY);
         if !(MIN_CAPACITY..=MAX_CAPACITY).contains(&capacity) {
             return Err(Fault::Capacity.error());
@@ -192,66 +191,66 @@ impl Vitals {
     /// the level filter left it out. `level` is a name or 0–5.
     pub fn log(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Level")] level: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Level")] level: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        let level = args::level(&level, "level")?;
-        self.push_log(level, &target, &message)
+        let level = args::level(level, "level")?;
+        self.push_log(level, target, message)
     }
 
     /// `log("trace", target, message)`.
     pub fn trace(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Trace, &target, &message)
+        self.push_log(Level::Trace, target, message)
     }
 
     /// `log("debug", target, message)`.
     pub fn debug(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Debug, &target, &message)
+        self.push_log(Level::Debug, target, message)
     }
 
     /// `log("info", target, message)`.
     pub fn info(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Info, &target, &message)
+        self.push_log(Level::Info, target, message)
     }
 
     /// `log("warn", target, message)`.
     pub fn warn(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Warn, &target, &message)
+        self.push_log(Level::Warn, target, message)
     }
 
     /// `log("error", target, message)`.
     pub fn error(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Error, &target, &message)
+        self.push_log(Level::Error, target, message)
     }
 
     /// `log("critical", target, message)`.
     pub fn critical(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Critical, &target, &message)
+        self.push_log(Level::Critical, target, message)
     }
 
     /// Stores a sample of metric `name` (a catalog name such as
@@ -259,13 +258,13 @@ impl Vitals {
     /// registered as a gauge with `unit`); returns its sequence number.
     pub fn metric(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] value: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | undefined")] unit: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] value: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] unit: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        let name = args::text(&name, "name")?;
+        let name = args::text(name, "name")?;
         let value = value.as_f64().ok_or_else(|| Fault::NotANumber.with("value", ""))?;
-        let unit = args::unit(&unit)?;
+        let unit = args::unit(unit)?;
         let mut state = self.state()?;
         let metric = match state.registry.find(&name) {
             Some(metric) => {
@@ -296,7 +295,7 @@ impl Vitals {
     /// replacing any earlier timer.
     pub fn start(
         &self,
-        #[wasm_bindgen(js_name = intervalMs, unchecked_param_type = "number")] interval_ms: JsValue,
+        #[wasm_bindgen(js_name = intervalMs, unchecked_param_type = "number")] interval_ms: &JsValue,
     ) -> Result<(), JsValue> {
         let ms = interval_ms.as_f64().ok_or_else(|| Fault::NotANumber.with("intervalMs", ""))?;
         if !(MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&ms) {
@@ -340,10 +339,9 @@ impl Vitals {
     #[wasm_bindgen(unchecked_return_type = "VitalsEntry[]")]
     pub fn entries(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: &JsValue,
     ) -> Result<JsValue, JsValue> {
         let query = args::options(query, "query")?;
-        let query = &query;
         let since = args::integer_field(query, "since", "query")?.unwrap_or(0);
         let limit = args::integer_field(query, "limit", "query")?.unwrap_or(u64::MAX);
         let level = match args::field(query, "level")? {
@@ -429,9 +427,9 @@ impl Vitals {
     #[wasm_bindgen(js_name = importBinary, unchecked_return_type = "ImportReport")]
     pub fn import_binary(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let bytes = bridge::vitals_bytes(&bytes)?;
+        let bytes = bridge::vitals_bytes(bytes)?;
         let mut state = self.state()?;
         let state = &mut *state;
         Ok(bridge::vitals_report(&transfer::import(&mut state.ring, &mut state.registry, &bytes).values()))
@@ -442,9 +440,9 @@ impl Vitals {
     #[wasm_bindgen(js_name = setLevel)]
     pub fn set_level(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: &JsValue,
     ) -> Result<(), JsValue> {
-        let filter = args::level_filter(&level, "level")?;
+        let filter = args::level_filter(level, "level")?;
         self.state()?.filters.set_default(filter);
         Ok(())
     }
@@ -454,11 +452,11 @@ impl Vitals {
     #[wasm_bindgen(js_name = setTargetLevel)]
     pub fn set_target_level(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: &JsValue,
     ) -> Result<(), JsValue> {
-        let target = args::text(&target, "target")?;
-        let filter = args::level_filter(&level, "level")?;
+        let target = args::text(target, "target")?;
+        let filter = args::level_filter(level, "level")?;
         if target.trim().is_empty() {
             return Err(Fault::EmptyTarget.error());
         }
@@ -470,12 +468,12 @@ impl Vitals {
     #[wasm_bindgen(js_name = setConsole)]
     pub fn set_console(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "boolean | LevelFilter")] level: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "boolean | LevelFilter")] level: &JsValue,
     ) -> Result<(), JsValue> {
         let filter = match level.as_bool() {
             Some(true) => LevelFilter::Trace,
             Some(false) => LevelFilter::Off,
-            None => args::level_filter(&level, "level")?,
+            None => args::level_filter(level, "level")?,
         };
         self.state()?.console = filter;
         Ok(())
@@ -488,13 +486,12 @@ impl Vitals {
     #[wasm_bindgen(js_name = addRule)]
     pub fn add_rule(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: &JsValue,
     ) -> Result<(), JsValue> {
         let options = args::options(rule, "rule")?;
         if options.is_undefined() || options.is_null() {
             return Err(Fault::NotAnObject.with("rule", ""));
         }
-        let options = &options;
         let name = match args::field(options, "metric")? {
             Some(value) => args::text(&value, "rule.metric")?,
             None => return Err(Fault::RuleMetric.error()),

@@ -29,11 +29,11 @@ fn num(object: &JsValue, key: &str) -> f64 {
 }
 
 fn quiet() -> Vitals {
-    Vitals::new(js("{ console: false, level: 'trace' }")).unwrap()
+    Vitals::new(&js("{ console: false, level: 'trace' }")).unwrap()
 }
 
 fn entries(vitals: &Vitals, query: &str) -> Vec<JsValue> {
-    Array::from(&vitals.entries(js(query)).unwrap()).iter().collect()
+    Array::from(&vitals.entries(&js(query)).unwrap()).iter().collect()
 }
 
 fn is_type_error(error: &JsValue) -> bool {
@@ -59,9 +59,9 @@ async fn sleep(ms: i32) {
 #[wasm_bindgen_test]
 fn logs_come_back_as_plain_objects() {
     let vitals = quiet();
-    let seq = vitals.log("warn".into(), "app.net".into(), "link down".into()).unwrap().unwrap();
-    vitals.info("app".into(), "hello €".into()).unwrap();
-    vitals.log(5.into(), "app".into(), "numbers work as levels".into()).unwrap();
+    let seq = vitals.log(&"warn".into(), &"app.net".into(), &"link down".into()).unwrap().unwrap();
+    vitals.info(&"app".into(), &"hello €".into()).unwrap();
+    vitals.log(&5.into(), &"app".into(), &"numbers work as levels".into()).unwrap();
     let logs = entries(&vitals, "{ type: 'log' }");
     assert_eq!(logs.len(), 3);
     let first = &logs[0];
@@ -84,9 +84,9 @@ fn logs_come_back_as_plain_objects() {
 fn queries_select_by_seq_level_type_and_limit() {
     let vitals = quiet();
     for (i, level) in ["trace", "debug", "info", "warn", "error", "critical"].iter().enumerate() {
-        vitals.log((*level).into(), "t".into(), format!("m{i}").into()).unwrap();
+        vitals.log(&(*level).into(), &"t".into(), &format!("m{i}").into()).unwrap();
     }
-    vitals.metric("app.depth".into(), 3.into(), JsValue::UNDEFINED).unwrap();
+    vitals.metric(&"app.depth".into(), &3.into(), &JsValue::UNDEFINED).unwrap();
     assert_eq!(entries(&vitals, "{ level: 'warn', type: 'log' }").len(), 3);
     assert_eq!(entries(&vitals, "{ level: 'error' }").len(), 2 + 2, "other kinds pass a level filter");
     assert_eq!(entries(&vitals, "{ type: 'metric' }").len(), 1);
@@ -99,26 +99,26 @@ fn queries_select_by_seq_level_type_and_limit() {
 #[wasm_bindgen_test]
 fn filters_leave_entries_out_per_target() {
     let vitals = quiet();
-    vitals.set_level("warn".into()).unwrap();
-    vitals.set_target_level("app.db".into(), "debug".into()).unwrap();
-    assert_eq!(vitals.info("app".into(), "dropped".into()).unwrap(), None);
-    assert!(vitals.debug("app.db".into(), "kept".into()).unwrap().is_some());
-    assert!(vitals.debug("app.db.pool".into(), "kept too".into()).unwrap().is_some());
-    assert!(vitals.warn("app".into(), "kept".into()).unwrap().is_some());
-    vitals.set_level("off".into()).unwrap();
-    assert_eq!(vitals.critical("app".into(), "dropped".into()).unwrap(), None);
+    vitals.set_level(&"warn".into()).unwrap();
+    vitals.set_target_level(&"app.db".into(), &"debug".into()).unwrap();
+    assert_eq!(vitals.info(&"app".into(), &"dropped".into()).unwrap(), None);
+    assert!(vitals.debug(&"app.db".into(), &"kept".into()).unwrap().is_some());
+    assert!(vitals.debug(&"app.db.pool".into(), &"kept too".into()).unwrap().is_some());
+    assert!(vitals.warn(&"app".into(), &"kept".into()).unwrap().is_some());
+    vitals.set_level(&"off".into()).unwrap();
+    assert_eq!(vitals.critical(&"app".into(), &"dropped".into()).unwrap(), None);
     assert_eq!(entries(&vitals, "{ type: 'log' }").len(), 3);
 }
 
 #[wasm_bindgen_test]
 fn console_mirrors_from_its_level() {
     js("(() => { globalThis.__calls = []; globalThis.__saved = {}; for (const m of ['debug','log','info','warn','error']) { globalThis.__saved[m] = console[m]; console[m] = (...a) => globalThis.__calls.push(m + ' ' + a.join(' ')); } })()");
-    let vitals = Vitals::new(js("{ level: 'trace', console: 'warn' }")).unwrap();
-    vitals.info("app".into(), "quiet".into()).unwrap();
-    vitals.warn("app".into(), "loud".into()).unwrap();
-    vitals.critical("app".into(), "louder".into()).unwrap();
-    vitals.set_console(JsValue::TRUE).unwrap();
-    vitals.trace("app".into(), "all now".into()).unwrap();
+    let vitals = Vitals::new(&js("{ level: 'trace', console: 'warn' }")).unwrap();
+    vitals.info(&"app".into(), &"quiet".into()).unwrap();
+    vitals.warn(&"app".into(), &"loud".into()).unwrap();
+    vitals.critical(&"app".into(), &"louder".into()).unwrap();
+    vitals.set_console(&JsValue::TRUE).unwrap();
+    vitals.trace(&"app".into(), &"all now".into()).unwrap();
     let calls = js("(() => { for (const m in globalThis.__saved) console[m] = globalThis.__saved[m]; return globalThis.__calls; })()");
     let calls: Vec<String> = Array::from(&calls).iter().filter_map(|c| c.as_string()).collect();
     assert_eq!(calls, ["warn app: loud", "error app: louder", "debug app: all now"]);
@@ -127,19 +127,19 @@ fn console_mirrors_from_its_level() {
 #[wasm_bindgen_test]
 fn metrics_carry_names_units_and_rules() {
     let vitals = quiet();
-    vitals.metric("app.latency".into(), 12.5.into(), "ms".into()).unwrap();
-    vitals.metric("app.latency".into(), 13.into(), JsValue::UNDEFINED).unwrap();
-    vitals.metric("cpu.usage".into(), 42.into(), "%".into()).unwrap();
+    vitals.metric(&"app.latency".into(), &12.5.into(), &"ms".into()).unwrap();
+    vitals.metric(&"app.latency".into(), &13.into(), &JsValue::UNDEFINED).unwrap();
+    vitals.metric(&"cpu.usage".into(), &42.into(), &"%".into()).unwrap();
     let samples = entries(&vitals, "{ type: 'metric' }");
     assert_eq!(text(&samples[0], "metric").as_deref(), Some("app.latency"));
     assert_eq!(text(&samples[0], "unit").as_deref(), Some("milliseconds"));
     assert_eq!(num(&samples[0], "value"), 12.5);
     assert_eq!(text(&samples[2], "metric").as_deref(), Some("cpu.usage"));
 
-    vitals.add_rule(js("{ metric: 'app.latency', warn: 100, error: 200, for: 2, hysteresis: 10 }")).unwrap();
-    vitals.add_rule(js("{ metric: 'browser.fps', warn: 30, critical: 10, below: true }")).unwrap();
+    vitals.add_rule(&js("{ metric: 'app.latency', warn: 100, error: 200, for: 2, hysteresis: 10 }")).unwrap();
+    vitals.add_rule(&js("{ metric: 'browser.fps', warn: 30, critical: 10, below: true }")).unwrap();
     for v in [150.0, 150.0, 250.0, 250.0, 95.0, 50.0, 50.0] {
-        vitals.metric("app.latency".into(), v.into(), JsValue::UNDEFINED).unwrap();
+        vitals.metric(&"app.latency".into(), &v.into(), &JsValue::UNDEFINED).unwrap();
     }
     let logs: Vec<(String, String)> = entries(&vitals, "{ type: 'log' }")
         .iter()
@@ -184,7 +184,7 @@ fn sample_stores_browser_metrics_and_never_throws() {
 #[wasm_bindgen_test]
 async fn start_samples_on_a_timer_until_stop() {
     let vitals = quiet();
-    vitals.start(50.into()).unwrap();
+    vitals.start(&50.into()).unwrap();
     assert!(vitals.running());
     sleep(400).await;
     vitals.stop();
@@ -207,9 +207,9 @@ async fn start_samples_on_a_timer_until_stop() {
 #[wasm_bindgen_test]
 fn bad_arguments_throw_type_and_range_errors() {
     let type_errors: Vec<Result<Vitals, JsValue>> = vec![
-        Vitals::new(JsValue::from(5)),
-        Vitals::new(js("{ capacityBytes: '1k' }")),
-        Vitals::new(js("{ level: {} }")),
+        Vitals::new(&JsValue::from(5)),
+        Vitals::new(&js("{ capacityBytes: '1k' }")),
+        Vitals::new(&js("{ level: {} }")),
     ];
     for result in type_errors {
         let error = result.err().expect("refused");
@@ -223,81 +223,85 @@ fn bad_arguments_throw_type_and_range_errors() {
         "{ level: 9 }",
         "{ console: 'sometimes' }",
     ] {
-        let error = Vitals::new(js(options)).err().expect(options);
+        let error = Vitals::new(&js(options)).err().expect(options);
         assert!(is_range_error(&error), "{options}: {}", message(&error));
         assert!(!message(&error).is_empty());
     }
     let vitals = quiet();
     let type_cases: Vec<Result<Option<f64>, JsValue>> = vec![
-        vitals.log(JsValue::NULL, "t".into(), "m".into()),
-        vitals.log("info".into(), 5.into(), "m".into()),
-        vitals.log("info".into(), "t".into(), js("{}")),
-        vitals.info("t".into(), JsValue::UNDEFINED),
-        vitals.metric(7.into(), 1.into(), JsValue::UNDEFINED),
-        vitals.metric("x".into(), "1".into(), JsValue::UNDEFINED),
-        vitals.metric("bad name".into(), 1.into(), JsValue::UNDEFINED),
-        vitals.metric("cpu.usage".into(), 1.into(), "bytes".into()),
+        vitals.log(&JsValue::NULL, &"t".into(), &"m".into()),
+        vitals.log(&"info".into(), &5.into(), &"m".into()),
+        vitals.log(&"info".into(), &"t".into(), &js("{}")),
+        vitals.info(&"t".into(), &JsValue::UNDEFINED),
+        vitals.metric(&7.into(), &1.into(), &JsValue::UNDEFINED),
+        vitals.metric(&"x".into(), &"1".into(), &JsValue::UNDEFINED),
+        vitals.metric(&"bad name".into(), &1.into(), &JsValue::UNDEFINED),
+        vitals.metric(&"cpu.usage".into(), &1.into(), &"bytes".into()),
     ];
     for (i, result) in type_cases.into_iter().enumerate() {
         let error = result.err().unwrap_or_else(|| panic!("case {i} accepted"));
         assert!(is_type_error(&error), "case {i}: {}", message(&error));
     }
-    vitals.set_level("off".into()).unwrap();
-    assert!(is_type_error(&vitals.info("t".into(), 5.into()).unwrap_err()), "checked even when filtered out");
+    vitals.set_level(&"off".into()).unwrap();
+    assert!(
+        is_type_error(&vitals.info(&"t".into(), &5.into()).unwrap_err()),
+        "checked even when filtered out"
+    );
     let range_cases: Vec<Result<(), JsValue>> = vec![
-        vitals.log("loud".into(), "t".into(), "m".into()).map(drop),
-        vitals.log(6.into(), "t".into(), "m".into()).map(drop),
-        vitals.log("off".into(), "t".into(), "m".into()).map(drop),
-        vitals.metric("x".into(), 1.into(), "parsecs".into()).map(drop),
-        vitals.start(1.into()),
-        vitals.start(f64::NAN.into()),
-        vitals.set_level(2.5.into()),
-        vitals.set_target_level("".into(), "info".into()),
-        vitals.set_target_level("x".repeat(65).into(), "info".into()),
-        vitals.entries(js("{ since: -1 }")).map(drop),
-        vitals.entries(js("{ type: 'logs' }")).map(drop),
-        vitals.add_rule(js("{ metric: 'cpu.usage', warn: 90, error: 80 }")),
-        vitals.add_rule(js("{ metric: 'no.such.metric', warn: 1 }")),
-        vitals.add_rule(js("{ metric: 'cpu.usage', warn: 1, for: 0 }")),
-        vitals.add_rule(js("{ metric: 'cpu.usage', warn: Infinity }")),
-        vitals.add_rule(js("{ metric: 'cpu.usage', warn: 1, hysteresis: -1 }")),
+        vitals.log(&"loud".into(), &"t".into(), &"m".into()).map(drop),
+        vitals.log(&6.into(), &"t".into(), &"m".into()).map(drop),
+        vitals.log(&"off".into(), &"t".into(), &"m".into()).map(drop),
+        vitals.metric(&"x".into(), &1.into(), &"parsecs".into()).map(drop),
+        vitals.start(&1.into()),
+        vitals.start(&f64::NAN.into()),
+        vitals.set_level(&2.5.into()),
+        vitals.set_target_level(&"".into(), &"info".into()),
+        vitals.set_target_level(&"x".repeat(65).into(), &"info".into()),
+        vitals.entries(&js("{ since: -1 }")).map(drop),
+        vitals.entries(&js("{ type: 'logs' }")).map(drop),
+        vitals.add_rule(&js("{ metric: 'cpu.usage', warn: 90, error: 80 }")),
+        vitals.add_rule(&js("{ metric: 'no.such.metric', warn: 1 }")),
+        vitals.add_rule(&js("{ metric: 'cpu.usage', warn: 1, for: 0 }")),
+        vitals.add_rule(&js("{ metric: 'cpu.usage', warn: Infinity }")),
+        vitals.add_rule(&js("{ metric: 'cpu.usage', warn: 1, hysteresis: -1 }")),
     ];
     for (i, result) in range_cases.into_iter().enumerate() {
         let error = result.err().unwrap_or_else(|| panic!("range case {i} accepted"));
         assert!(is_range_error(&error), "range case {i}: {}", message(&error));
     }
     let more_type_errors: Vec<Result<(), JsValue>> = vec![
-        vitals.start("fast".into()),
-        vitals.set_level(js("[]")),
-        vitals.entries(JsValue::from(3)).map(drop),
-        vitals.entries(js("{ since: 'now' }")).map(drop),
-        vitals.add_rule(JsValue::UNDEFINED),
-        vitals.add_rule(js("{ metric: 'cpu.usage' }")),
-        vitals.add_rule(js("{ warn: 1 }")),
-        vitals.add_rule(js("{ metric: 'cpu.usage', warn: '1' }")),
-        vitals.add_rule(js("{ metric: 'cpu.usage', warn: 1, below: 'yes' }")),
-        vitals.import_binary("dump".into()).map(drop),
-        vitals.import_binary(js("[1, 2, 3]")).map(drop),
+        vitals.start(&"fast".into()),
+        vitals.set_level(&js("[]")),
+        vitals.entries(&JsValue::from(3)).map(drop),
+        vitals.entries(&js("{ since: 'now' }")).map(drop),
+        vitals.add_rule(&JsValue::UNDEFINED),
+        vitals.add_rule(&js("{ metric: 'cpu.usage' }")),
+        vitals.add_rule(&js("{ warn: 1 }")),
+        vitals.add_rule(&js("{ metric: 'cpu.usage', warn: '1' }")),
+        vitals.add_rule(&js("{ metric: 'cpu.usage', warn: 1, below: 'yes' }")),
+        vitals.import_binary(&"dump".into()).map(drop),
+        vitals.import_binary(&js("[1, 2, 3]")).map(drop),
     ];
     for (i, result) in more_type_errors.into_iter().enumerate() {
         let error = result.err().unwrap_or_else(|| panic!("type case {i} accepted"));
         assert!(is_type_error(&error), "type case {i}: {}", message(&error));
     }
     // A getter that throws on the options object: that error, not a trap.
-    let error =
-        Vitals::new(js("{ get capacityBytes() { throw new SyntaxError('from a getter'); } }")).err().unwrap();
+    let error = Vitals::new(&js("{ get capacityBytes() { throw new SyntaxError('from a getter'); } }"))
+        .err()
+        .unwrap();
     assert!(error.is_instance_of::<js_sys::SyntaxError>());
     // Still usable after all that.
-    vitals.set_level("info".into()).unwrap();
-    assert!(vitals.info("t".into(), "fine".into()).unwrap().is_some());
+    vitals.set_level(&"info".into()).unwrap();
+    assert!(vitals.info(&"t".into(), &"fine".into()).unwrap().is_some());
 }
 
 #[wasm_bindgen_test]
 fn export_then_import_round_trips() {
     let a = quiet();
-    a.warn("app".into(), "disk almost full".into()).unwrap();
-    a.metric("app.queue".into(), 17.into(), JsValue::UNDEFINED).unwrap();
-    a.metric("memory.used".into(), 1.5e9.into(), JsValue::UNDEFINED).unwrap();
+    a.warn(&"app".into(), &"disk almost full".into()).unwrap();
+    a.metric(&"app.queue".into(), &17.into(), &JsValue::UNDEFINED).unwrap();
+    a.metric(&"memory.used".into(), &1.5e9.into(), &JsValue::UNDEFINED).unwrap();
     a.sample().unwrap();
     let bytes = a.export_binary().unwrap();
     // The export ends with the names of the custom metrics, numbered on.
@@ -315,9 +319,9 @@ fn export_then_import_round_trips() {
     let dump = Uint8Array::from(bytes.as_slice());
     assert!(dump.length() > 20);
     let b = quiet();
-    b.metric("app.queue".into(), 0.into(), JsValue::UNDEFINED).unwrap(); // same custom id order
+    b.metric(&"app.queue".into(), &0.into(), &JsValue::UNDEFINED).unwrap(); // same custom id order
     let before = entries(&b, "undefined").len();
-    let report = b.import_binary(dump.clone().into()).unwrap();
+    let report = b.import_binary(&dump.clone().into()).unwrap();
     let original: Vec<JsValue> = entries(&a, "undefined");
     assert_eq!(num(&report, "badFrames"), 0.0);
     assert_eq!(num(&report, "skippedBytes"), 0.0);
@@ -342,13 +346,13 @@ fn export_then_import_round_trips() {
     assert_eq!(got, want, "same entries, same wall-clock times");
     // An ArrayBuffer works too.
     let c = quiet();
-    let report = c.import_binary(dump.buffer().into()).unwrap();
+    let report = c.import_binary(&dump.buffer().into()).unwrap();
     assert_eq!(num(&report, "imported") as usize, original.len() - 1);
     // A page whose custom ids mean other metrics takes the dump's by name:
     // here the dump's `app.queue` id is this page's `other.thing`.
     let d = quiet();
-    d.metric("other.thing".into(), 5.into(), JsValue::UNDEFINED).unwrap();
-    d.import_binary(dump.into()).unwrap();
+    d.metric(&"other.thing".into(), &5.into(), &JsValue::UNDEFINED).unwrap();
+    d.import_binary(&dump.into()).unwrap();
     let values = |name: &str| -> Vec<Option<f64>> {
         entries(&d, "undefined")
             .iter()
@@ -385,7 +389,7 @@ fn damaged_dumps_report_skips_and_gaps() {
     assert!(frames.len() >= 4, "{}", frames.len());
     let whole: Vec<u8> = frames.concat();
     let vitals = quiet();
-    let report = vitals.import_binary(Uint8Array::from(whole.as_slice()).into()).unwrap();
+    let report = vitals.import_binary(&Uint8Array::from(whole.as_slice()).into()).unwrap();
     assert_eq!(num(&report, "imported"), 19.0);
     assert_eq!(get(&report, "anchored"), JsValue::FALSE);
     let boot = entries(&vitals, "{ type: 'event' }")
@@ -413,7 +417,7 @@ fn damaged_dumps_report_skips_and_gaps() {
     }
     bytes.extend_from_slice(&[1, 2, 3]); // cut off at the end
     let fresh = quiet();
-    let report = fresh.import_binary(Uint8Array::from(bytes.as_slice()).into()).unwrap();
+    let report = fresh.import_binary(&Uint8Array::from(bytes.as_slice()).into()).unwrap();
     assert_eq!(num(&report, "badFrames"), 2.0, "damaged frame and the cut-off tail");
     assert_eq!(num(&report, "skippedBytes"), (damaged.len() + 3) as f64);
     assert_eq!(num(&report, "gaps"), 1.0);
@@ -421,16 +425,16 @@ fn damaged_dumps_report_skips_and_gaps() {
     assert_eq!(num(&report, "lost"), lost_in_gap as f64 + lost_in_damaged);
     // Garbage is reported, never thrown.
     let junk: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect();
-    let report = fresh.import_binary(Uint8Array::from(junk.as_slice()).into()).unwrap();
+    let report = fresh.import_binary(&Uint8Array::from(junk.as_slice()).into()).unwrap();
     assert_eq!(num(&report, "imported"), 0.0);
     assert!(num(&report, "skippedBytes") > 0.0);
 }
 
 #[wasm_bindgen_test]
 fn stats_count_what_the_ring_did() {
-    let vitals = Vitals::new(js("{ capacityBytes: 256, console: false }")).unwrap();
+    let vitals = Vitals::new(&js("{ capacityBytes: 256, console: false }")).unwrap();
     for i in 0..50 {
-        vitals.error("app".into(), format!("message number {i}").into()).unwrap();
+        vitals.error(&"app".into(), &format!("message number {i}").into()).unwrap();
     }
     let stats = vitals.stats().unwrap();
     assert_eq!(num(&stats, "capacity"), 256.0);
@@ -448,28 +452,28 @@ fn stats_count_what_the_ring_did() {
 fn error_messages_name_the_argument_and_what_is_accepted() {
     let vitals = quiet();
     let cases: Vec<(Result<(), JsValue>, &str)> = vec![
-        (vitals.log("info".into(), 5.into(), "m".into()).map(drop), "target must be a string"),
+        (vitals.log(&"info".into(), &5.into(), &"m".into()).map(drop), "target must be a string"),
         (
-            Vitals::new(js("{ level: 'loud' }")).map(drop),
+            Vitals::new(&js("{ level: 'loud' }")).map(drop),
             "options.level \"loud\" is not a level: use trace, debug, info, warn, error, critical or off",
         ),
-        (vitals.log("off".into(), "t".into(), "m".into()).map(drop), "level cannot be \"off\" here"),
-        (Vitals::new(js("{ capacityBytes: 10 }")).map(drop), "options.capacityBytes must be from 256"),
+        (vitals.log(&"off".into(), &"t".into(), &"m".into()).map(drop), "level cannot be \"off\" here"),
+        (Vitals::new(&js("{ capacityBytes: 10 }")).map(drop), "options.capacityBytes must be from 256"),
         (
-            vitals.entries(js("{ since: -1 }")).map(drop),
+            vitals.entries(&js("{ since: -1 }")).map(drop),
             "query.since must be a whole number from 0 to 2^53 - 1",
         ),
         (
-            vitals.add_rule(js("{ metric: 'cpu.usage', warn: 1, below: 'yes' }")),
+            vitals.add_rule(&js("{ metric: 'cpu.usage', warn: 1, below: 'yes' }")),
             "rule.below must be true or false",
         ),
-        (vitals.add_rule(js("{ metric: 'no.such', warn: 1 }")), "rule.metric \"no.such\" is not known"),
+        (vitals.add_rule(&js("{ metric: 'no.such', warn: 1 }")), "rule.metric \"no.such\" is not known"),
         (
-            vitals.metric("cpu.usage".into(), 1.into(), "bytes".into()).map(drop),
+            vitals.metric(&"cpu.usage".into(), &1.into(), &"bytes".into()).map(drop),
             "metric \"cpu.usage\" has unit",
         ),
         (
-            vitals.metric("bad name".into(), 1.into(), JsValue::UNDEFINED).map(drop),
+            vitals.metric(&"bad name".into(), &1.into(), &JsValue::UNDEFINED).map(drop),
             "metric name must be non-empty",
         ),
     ];

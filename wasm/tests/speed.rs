@@ -84,7 +84,7 @@ mod browser {
     fn log_call_from_javascript() {
         let options = js_sys::Object::new();
         js_sys::Reflect::set(&options, &"console".into(), &JsValue::FALSE).unwrap();
-        let vitals: JsValue = Vitals::new(options.into()).unwrap().into();
+        let vitals: JsValue = Vitals::new(&options.into()).unwrap().into();
         bench_log(&vitals, 3, 10_000); // warm-up: let the JIT see it
         let ns = bench_log(&vitals, ROUNDS as u32, 20_000);
         console_log!("log call from JavaScript: {ns:.1} ns (median of {ROUNDS} rounds of 20000)");
