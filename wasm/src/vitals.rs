@@ -1,7 +1,6 @@
 //! The `Vitals` JavaScript class: one ring with its registry, rules,
 //! level filters, browser sampler and timer.
 
-use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -45,7 +44,7 @@ pub const MAX_INTERVAL_MS: f64 = 2_147_483_647.0;
 
 /// Everything one `Vitals` owns; shared with its timer.
 pub(crate) struct State {
-    pub(crate) ring: Ring<Box<[u8]>>,
+    pub(crate) ring: Ring<Vec<u8>>,
     registry: Registry<MAX_METRICS, MAX_LABELS>,
     browser: BrowserMetrics,
     sampler: Option<BrowserSampler>,
@@ -54,7 +53,7 @@ pub(crate) struct State {
     filters: TargetFilters<MAX_TARGET_RULES>,
     console: LevelFilter,
     /// Where `log` has JavaScript write the target and message.
-    scratch: Box<[u8; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN]>,
+    scratch: [u8; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN],
     /// The clock of every entry: `Date.now()` since the page started.
     pub(crate) clock: DateClock,
 }
@@ -163,7 +162,7 @@ impl Vitals {
         let mut buffer = Vec::new();
         buffer.try_reserve_exact(capacity as usize).map_err(|_| Fault::NoMemory.error())?;
         buffer.resize(capacity as usize, 0u8);
-        let mut ring = Ring::new(buffer.into_boxed_slice(), Policy::OverwriteOldest);
+        let mut ring = Ring::new(buffer, Policy::OverwriteOldest);
         let clock = DateClock::new();
         let now = clock.now_us();
         let _ = ring.push_event(now, Event::Anchor { unix_us: clock.origin_unix_us() + now });
@@ -179,7 +178,7 @@ impl Vitals {
             rules: Rules::new(),
             filters: TargetFilters::new(level),
             console,
-            scratch: Box::new([0; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN]),
+            scratch: [0; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN],
             clock,
         }));
         bridge::bind();
