@@ -29,8 +29,7 @@ where
 {
     let mut out = Vec::with_capacity(ring.used_bytes() + ring.used_bytes() / 8 + 64);
     append_frames(ring, &mut out);
-    let mut names =
-        Ring::new(vec![0u8; NAMES_BYTES], Policy::DropNewest).starting_at(ring.next_seq());
+    let mut names = Ring::new(vec![0u8; NAMES_BYTES], Policy::DropNewest).starting_at(ring.next_seq());
     registry.descriptions(|description| {
         let _ = names.push_description(now_us, description);
     });
