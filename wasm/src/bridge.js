@@ -144,8 +144,11 @@ export function vitals_bytes(value) {
   throw new TypeError("bytes must be a Uint8Array or an ArrayBuffer");
 }
 
-export function vitals_lines(text) {
-  return text ? text.split("\n") : [];
+export function vitals_names(ptr, len) {
+  const rows = new Rows(ptr, len);
+  const out = [];
+  while (rows.at < rows.end) out.push(rows.text());
+  return out;
 }
 
 // Reads the rows `rows.rs` writes: little-endian numbers, u16-prefixed

@@ -52,8 +52,8 @@ extern "C" {
     /// The bytes of a `Uint8Array` or `ArrayBuffer`; throws a `TypeError` for anything else.
     #[wasm_bindgen(catch)]
     pub(crate) fn vitals_bytes(value: &JsValue) -> Result<Vec<u8>, JsValue>;
-    /// `text` split at newlines, as an array of strings.
-    pub(crate) fn vitals_lines(text: &str) -> JsValue;
+    /// The texts `rows::Rows::name` wrote at `ptr`, as an array of strings.
+    pub(crate) fn vitals_names(ptr: u32, len: u32) -> JsValue;
     /// The rows `rows::Rows` wrote at `ptr` as entry objects; `anchor` is
     /// the ring's Unix time at timestamp 0 in µs, NaN for none.
     pub(crate) fn vitals_entries(ptr: u32, len: u32, anchor: f64) -> JsValue;

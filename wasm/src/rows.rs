@@ -11,6 +11,8 @@
 //!   anchor: Unix µs (`f64`) · threshold: series, value and threshold
 //!   (`f64`), from and to (`u8` level, 6 for OK) · 4: unknown.
 //!
+//! A list of names (`metricNames`) is text after text.
+//!
 //! A series is the metric's name (text, empty when unknown), id (`u16`),
 //! unit (text, empty for none), instance (`u16`) and label (text). Numbers
 //! are little-endian; text is a `u16` length and UTF-8 bytes.
@@ -63,6 +65,11 @@ impl Rows {
         self.text(if unit == Unit::None { b"" } else { unit.as_str().as_bytes() });
         self.u16(series.instance);
         self.text(names.instance_label(series).unwrap_or("").as_bytes());
+    }
+
+    /// Appends one name to a list of names.
+    pub(crate) fn name(&mut self, name: &str) {
+        self.text(name.as_bytes());
     }
 
     /// Appends one entry.

@@ -2,7 +2,6 @@
 //! level filters, browser sampler and timer.
 
 use alloc::rc::Rc;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{RefCell, RefMut};
 
@@ -533,14 +532,11 @@ impl Vitals {
         let state = self.state()?;
         let custom = (0..state.registry.custom_len())
             .filter_map(|i| state.registry.describe(MetricId(MetricId::CUSTOM_BASE + i as u16)));
-        let mut names = String::new();
+        let mut names = Rows::default();
         for info in CATALOG.iter().map(|(_, info)| *info).chain(custom) {
-            if !names.is_empty() {
-                names.push('\n');
-            }
-            names.push_str(info.name);
+            names.name(info.name);
         }
-        Ok(bridge::vitals_lines(&names))
+        Ok(bridge::vitals_names(names.bytes.as_ptr() as u32, names.bytes.len() as u32))
     }
 }
 
