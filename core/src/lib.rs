@@ -55,6 +55,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+mod bytes;
 mod clock;
 mod entry;
 mod filter;

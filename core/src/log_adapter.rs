@@ -122,7 +122,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
         if !filter::enabled(level) {
             return false;
         }
-        if !self.has_target_rules.load(Ordering::Relaxed) {
+        // Without room for rules (`RULES = 0`) the target filter is gone
+        // at compile time, not only skipped.
+        if RULES == 0 || !self.has_target_rules.load(Ordering::Relaxed) {
             return true;
         }
         critical_section::with(|cs| self.targets.borrow_ref(cs).enabled(level, target))

@@ -59,7 +59,7 @@ impl MessageBuf {
                 take -= 1;
             }
         }
-        self.bytes[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
+        crate::bytes::copy(&mut self.bytes[self.len..], &s.as_bytes()[..take]);
         self.len += take;
     }
 

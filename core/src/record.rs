@@ -11,7 +11,7 @@ use crate::entry::{
 };
 use crate::level::Level;
 use crate::metric::{self, MetricId, MetricKind, Series, Unit};
-use crate::varint;
+use crate::{bytes, varint};
 
 const KIND_LOG: u8 = 0;
 const KIND_METRIC: u8 = 1;
@@ -91,11 +91,11 @@ impl Value {
         match self {
             Value::Int(v) => varint::write(v, out),
             Value::F32(bits) => {
-                out[..4].copy_from_slice(&bits.to_le_bytes());
+                bytes::copy(out, &bits.to_le_bytes());
                 4
             }
             Value::F64(bits) => {
-                out[..8].copy_from_slice(&bits.to_le_bytes());
+                bytes::copy(out, &bits.to_le_bytes());
                 8
             }
         }
@@ -125,8 +125,8 @@ pub(crate) fn write_log(log: &LogRecord<'_>, delta: u64, body: usize, out: &mut 
     let mut at = 1 + varint::write(delta, &mut out[1..]);
     at += varint::write(log.target.len() as u64, &mut out[at..]);
     let (target, message) = out[at..].split_at_mut(log.target.len());
-    target.copy_from_slice(log.target);
-    message[..log.message.len()].copy_from_slice(log.message);
+    bytes::copy(target, log.target);
+    bytes::copy(message, log.message);
 }
 
 /// Largest metric record: len, tag, 10-byte delta, 3-byte id and instance, f64.

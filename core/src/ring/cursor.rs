@@ -2,7 +2,7 @@
 //! let several readers each go at their own pace.
 
 use crate::entry::Entry;
-use crate::record;
+use crate::record::{self, Header};
 
 use super::Ring;
 
@@ -10,62 +10,70 @@ use super::Ring;
 #[derive(Clone, Debug)]
 pub struct Iter<'a> {
     buf: &'a [u8],
-    pos: u64,
+    /// Positions (wrapping) of the next record and of the end.
+    pos: usize,
     off: usize,
-    end: u64,
+    end: usize,
     seq: u64,
     ts: u64,
 }
 
 impl<'a> Iter<'a> {
-    pub(crate) fn new(buf: &'a [u8], pos: u64, off: usize, end: u64, seq: u64, ts: u64) -> Self {
+    pub(crate) fn new(buf: &'a [u8], pos: usize, off: usize, end: usize, seq: u64, ts: u64) -> Self {
         Iter { buf, pos, off, end, seq, ts }
     }
 
     /// Where the next entry would be read: (position, sequence, timestamp before it).
-    fn state(&self) -> (u64, u64, u64) {
+    fn state(&self) -> (usize, u64, u64) {
         (self.pos, self.seq, self.ts)
     }
 
-    /// Everything [`Iter::restore`] needs to come back here.
-    fn state_full(&self) -> (u64, usize, u64, u64) {
-        (self.pos, self.off, self.seq, self.ts)
+    /// The next record's bytes as stored and its header, without moving
+    /// past it (padding before it is skipped): what copying and exporting
+    /// need to decide whether to take it. [`Iter::pass`] then moves on.
+    #[inline]
+    pub(crate) fn peek_raw(&mut self) -> Option<(&'a [u8], Header)> {
+        loop {
+            let left = self.end.wrapping_sub(self.pos);
+            if left == 0 {
+                return None;
+            }
+            let step = match record::header(self.buf.get(self.off..)?) {
+                Ok(Some(header)) if header.size <= left => {
+                    return Some((self.buf.get(self.off..self.off + header.size)?, header));
+                }
+                // Padding: the next record is at the start of the buffer.
+                Ok(None) => self.buf.len() - self.off,
+                _ => left + 1, // damaged: unreachable for our own bytes
+            };
+            if step > left {
+                self.pos = self.end; // stop, don't panic or run past the end
+                return None;
+            }
+            self.pos = self.pos.wrapping_add(step);
+            self.off = 0;
+        }
     }
 
-    fn restore(&mut self, (pos, off, seq, ts): (u64, usize, u64, u64)) {
-        (self.pos, self.off, self.seq, self.ts) = (pos, off, seq, ts);
+    /// Moves past the record [`Iter::peek_raw`] just returned.
+    #[inline]
+    pub(crate) fn pass(&mut self, header: &Header) {
+        self.ts = self.ts.wrapping_add(header.delta as u64);
+        self.seq = self.seq.wrapping_add(header.seq_skip).wrapping_add(1);
+        self.pos = self.pos.wrapping_add(header.size);
+        self.off += header.size;
+        if self.off == self.buf.len() {
+            self.off = 0;
+        }
     }
 
-    /// The next record's bytes as stored, without parsing its payload:
-    /// what copying and exporting need. `Entry`s come from [`Iter::next`].
+    /// The next record's bytes as stored, without parsing its payload.
+    /// `Entry`s come from [`Iter::next`].
     #[inline]
     pub(crate) fn next_raw(&mut self) -> Option<&'a [u8]> {
-        while self.pos < self.end {
-            let capacity = self.buf.len();
-            let header = match record::header(self.buf.get(self.off..)?) {
-                Ok(Some(header)) => header,
-                Ok(None) => {
-                    // Padding: the next record is at the start of the buffer.
-                    self.pos += (capacity - self.off) as u64;
-                    self.off = 0;
-                    continue;
-                }
-                Err(_) => {
-                    self.pos = self.end; // unreachable for our own bytes; stop, don't panic
-                    return None;
-                }
-            };
-            self.ts = self.ts.wrapping_add(header.delta as u64);
-            self.seq = self.seq.wrapping_add(header.seq_skip).wrapping_add(1);
-            let raw = self.buf.get(self.off..self.off + header.size)?;
-            self.pos += header.size as u64;
-            self.off += header.size;
-            if self.off == capacity {
-                self.off = 0;
-            }
-            return Some(raw);
-        }
-        None
+        let (raw, header) = self.peek_raw()?;
+        self.pass(&header);
+        Some(raw)
     }
 }
 
@@ -94,7 +102,7 @@ impl<'a> Iterator for Iter<'a> {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Cursor {
     seq: u64,
-    pos: u64,
+    pos: usize,
     ts: u64,
     /// Whether `pos`/`ts` belong to `seq` (false: find `seq` by scanning).
     placed: bool,
@@ -143,21 +151,22 @@ impl<'a> Reader<'a> {
             lost = first_seq - want;
         } else if want >= next_seq {
             (iter.pos, iter.seq, iter.ts) = (end, want, ring.last_ts);
-        } else if cursor.placed && cursor.pos >= read_pos && cursor.pos < end {
+        } else if cursor.placed && cursor.pos.wrapping_sub(read_pos) < end.wrapping_sub(read_pos) {
             // Records never move, and the one before `seq` is still stored,
             // so `pos` is exact (it may point at padding, which Iter skips).
             // `bytes` is not empty here: the ring holds `want`.
-            iter.off = (cursor.pos % bytes.len() as u64) as usize;
+            iter.off = (read_off + cursor.pos.wrapping_sub(read_pos)) % bytes.len();
             (iter.pos, iter.seq, iter.ts) = (cursor.pos, want, cursor.ts);
         } else {
-            // Unplaced (`Cursor::since`): scan to the first entry at or
-            // after `want`; the entry just passed has the number before
-            // `iter.seq`.
-            let mut before = iter.state_full();
-            while iter.next_raw().is_some() && iter.seq.wrapping_sub(1) < want {
-                before = iter.state_full();
+            // Unplaced (`Cursor::since`): scan to the first entry numbered
+            // `want` or above (a `Dropped` event is numbered after the
+            // entries it lost).
+            while let Some((_, header)) = iter.peek_raw() {
+                if iter.seq.wrapping_add(header.seq_skip) >= want {
+                    break;
+                }
+                iter.pass(&header);
             }
-            iter.restore(before);
         }
         // A cursor beyond everything written (a `since` from the future)
         // stays where it is: placing it at the end now would make it read
@@ -178,22 +187,15 @@ impl<'a> Reader<'a> {
         (self.iter.seq, self.iter.ts)
     }
 
-    /// Remembers where the reader is, to [`Reader::rewind`] to.
-    pub(crate) fn mark(&self) -> (Iter<'a>, Cursor) {
-        (self.iter.clone(), *self.cursor)
+    /// The next record's raw bytes, without moving past it: see [`Iter::peek_raw`].
+    pub(crate) fn peek_raw(&mut self) -> Option<(&'a [u8], Header)> {
+        self.iter.peek_raw()
     }
 
-    /// Goes back to a [`Reader::mark`], cursor included.
-    pub(crate) fn rewind(&mut self, mark: (Iter<'a>, Cursor)) {
-        self.iter = mark.0;
-        *self.cursor = mark.1;
-    }
-
-    /// The next record's raw bytes, advancing the cursor.
-    pub(crate) fn next_raw(&mut self) -> Option<&'a [u8]> {
-        let item = self.iter.next_raw();
-        self.sync_cursor(item.is_some());
-        item
+    /// Moves past the record [`Reader::peek_raw`] returned, and the cursor with it.
+    pub(crate) fn pass(&mut self, header: &Header) {
+        self.iter.pass(header);
+        self.sync_cursor(true);
     }
 
     fn sync_cursor(&mut self, advanced: bool) {

@@ -6,10 +6,11 @@
 //! unused and the record starts at offset 0, so every entry can be read in
 //! place (zero-copy).
 //!
-//! Every byte has an absolute *position* that only grows; the buffer offset
-//! is the position modulo the capacity. Cursors remember positions, so a
-//! reader resumes in O(1) and can tell when the entries it wanted were
-//! overwritten.
+//! Every byte has a *position* that only grows (wrapping at `usize::MAX`,
+//! so a 32-bit core keeps 32-bit counters); the ring remembers the buffer
+//! offsets of the oldest and the next record beside their positions.
+//! Cursors remember positions, so a reader resumes in O(1) and can tell
+//! when the entries it wanted were overwritten.
 //!
 //! # Example
 //!
@@ -31,6 +32,8 @@
 //! ```
 
 mod cursor;
+#[cfg(test)]
+mod position_wrap;
 #[cfg(feature = "critical-section")]
 mod shared;
 mod stats;
@@ -50,7 +53,7 @@ use crate::entry::{
 };
 use crate::level::Level;
 use crate::metric::Series;
-use crate::record;
+use crate::{bytes, record};
 use crate::varint;
 
 /// What [`Ring::validate`] found wrong.
@@ -95,7 +98,7 @@ impl RecordBatch {
     /// The copied entries, read from the buffer given to `copy_records`.
     pub fn iter<'a>(&self, out: &'a [u8]) -> Iter<'a> {
         let bytes = out.get(..self.len).unwrap_or(&[]);
-        Iter::new(bytes, 0, 0, bytes.len() as u64, self.first_seq, self.base_ts)
+        Iter::new(bytes, 0, 0, bytes.len(), self.first_seq, self.base_ts)
     }
 }
 
@@ -174,11 +177,11 @@ pub struct Ring<B> {
     /// integer, so any bit pattern is a `Ring` value that
     /// [`Ring::validate`] can judge (see there).
     policy: u8,
-    /// Absolute position and buffer offset of the oldest record.
-    read_pos: u64,
+    /// Position (wrapping) and buffer offset of the oldest record.
+    read_pos: usize,
     read_off: usize,
-    /// Absolute position and buffer offset where the next record goes.
-    write_pos: u64,
+    /// Position (wrapping) and buffer offset where the next record goes.
+    write_pos: usize,
     write_off: usize,
     /// Sequence number of the oldest record and of the next one.
     first_seq: u64,
@@ -254,6 +257,16 @@ impl<B> Ring<B> {
         self
     }
 
+    /// This (empty) ring with its byte positions starting at `pos`: tests
+    /// use it to cross the wrap at `usize::MAX` that a 32-bit core reaches
+    /// after 4 GiB of entries.
+    #[cfg(test)]
+    pub(crate) fn at_position(mut self, pos: usize) -> Self {
+        self.read_pos = pos;
+        self.write_pos = pos;
+        self
+    }
+
     /// The policy for a full ring.
     pub fn policy(&self) -> Policy {
         if self.policy == 1 {
@@ -285,7 +298,7 @@ impl<B> Ring<B> {
 
     /// Bytes in use, padding included.
     pub fn used_bytes(&self) -> usize {
-        (self.write_pos - self.read_pos) as usize
+        self.write_pos.wrapping_sub(self.read_pos)
     }
 
     /// Unix time minus ring time in µs, from the newest [`Event::Anchor`]
@@ -405,7 +418,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     fn store_encoded(&mut self, timestamp_us: u64, class: usize, record: &[u8]) -> Result<u64, PushError> {
         match self.reserve(record.len()) {
             Ok(offset) => {
-                self.buf.as_mut()[offset..offset + record.len()].copy_from_slice(record);
+                bytes::copy(&mut self.buf.as_mut()[offset..], record);
                 Ok(self.commit(timestamp_us, class))
             }
             Err(error) => Err(error),
@@ -551,7 +564,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     #[inline]
     fn advance_write(&mut self, size: usize, capacity: usize) -> usize {
         let offset = self.write_off;
-        self.write_pos += size as u64;
+        self.write_pos = self.write_pos.wrapping_add(size);
         self.write_off += size;
         if self.write_off == capacity {
             self.write_off = 0;
@@ -585,7 +598,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             }
             // Empty, and the record fits neither in the short tail nor
             // after a pad: skip the tail without writing one.
-            self.write_pos += tail as u64;
+            self.write_pos = self.write_pos.wrapping_add(tail);
             self.write_off = 0;
             self.read_pos = self.write_pos;
             self.read_off = 0;
@@ -593,7 +606,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let tail = capacity - self.write_off;
         if size > tail {
             self.buf.as_mut()[self.write_off] = 0; // pad: rest of the buffer unused
-            self.write_pos += tail as u64;
+            self.write_pos = self.write_pos.wrapping_add(tail);
             self.write_off = 0;
         }
         Ok(self.advance_write(size, capacity))
@@ -605,7 +618,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let capacity = self.capacity();
         match record::header(&self.buf.as_ref()[self.read_off..]) {
             // Damaged bookkeeping (see `validate`): start over, never underflow.
-            Ok(Some(header)) if self.len == 0 || self.read_pos + header.size as u64 > self.write_pos => {
+            Ok(Some(header)) if self.len == 0 || header.size > self.used_bytes() => {
                 self.reset_storage();
             }
             Ok(Some(header)) => {
@@ -628,7 +641,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
 
     #[inline]
     fn advance_read(&mut self, by: usize, capacity: usize) {
-        self.read_pos += by as u64;
+        self.read_pos = self.read_pos.wrapping_add(by);
         self.read_off += by;
         if self.read_off == capacity {
             self.read_off = 0;
@@ -728,22 +741,21 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let mut len = 0;
         let mut entries = 0;
         let mut more = false;
-        loop {
-            let mark = reader.mark();
-            let Some(raw) = reader.next_raw() else { break };
+        while let Some((raw, header)) = reader.peek_raw() {
             let Some(slot) = out.get_mut(len..len + raw.len()) else {
                 if entries == 0 {
                     // Larger than the whole buffer: step past it, counted,
                     // so a reader never stalls on it.
+                    reader.pass(&header);
                     lost += 1;
                     (first_seq, base_ts) = reader.position();
                     continue;
                 }
-                reader.rewind(mark);
                 more = true;
                 break;
             };
-            slot.copy_from_slice(raw);
+            bytes::copy(slot, raw);
+            reader.pass(&header);
             len += raw.len();
             entries += 1;
         }
@@ -772,49 +784,40 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// [`Corruption`] saying which check failed.
     pub fn validate(&self) -> Result<(), Corruption> {
         let capacity = self.capacity();
-        let used = self.write_pos.checked_sub(self.read_pos).ok_or(Corruption::Positions)?;
-        if self.policy > 1 || self.anchored > 1 || used > capacity as u64 {
+        let used = self.used_bytes();
+        if self.policy > 1 || self.anchored > 1 || used > capacity {
             return Err(Corruption::Positions);
         }
         if capacity == 0 {
             return if self.len == 0 { Ok(()) } else { Err(Corruption::Positions) };
         }
-        let cap = capacity as u64;
-        if self.read_off as u64 != self.read_pos % cap || self.write_off as u64 != self.write_pos % cap {
+        if self.read_off >= capacity || self.write_off >= capacity || (self.read_off + used) % capacity != self.write_off {
             return Err(Corruption::Positions);
         }
         if self.next_seq < self.first_seq {
             return Err(Corruption::Sequence);
         }
         // Walk the records exactly as a reader would, checking each step.
-        let (mut pos, mut off, mut seq) = (self.read_pos, self.read_off, self.first_seq);
+        let (mut left, mut off, mut seq) = (used, self.read_off, self.first_seq);
         let mut count: u32 = 0;
         let bytes = self.buf.as_ref();
-        while pos < self.write_pos {
-            match record::parse(&bytes[off..]) {
+        while left > 0 {
+            let step = match record::parse(&bytes[off..]) {
                 Ok(Some(parsed)) => {
-                    if pos + parsed.size as u64 > self.write_pos {
-                        return Err(Corruption::Records);
-                    }
-                    pos += parsed.size as u64;
-                    off += parsed.size;
                     seq = seq.checked_add(1 + parsed.seq_skip()).ok_or(Corruption::Sequence)?;
                     count = count.checked_add(1).ok_or(Corruption::Records)?;
+                    parsed.size
                 }
-                Ok(None) => {
-                    pos += (capacity - off) as u64;
-                    off = capacity;
-                }
+                Ok(None) => capacity - off,
                 Err(_) => return Err(Corruption::Records),
-            }
-            if off >= capacity {
+            };
+            left = left.checked_sub(step).ok_or(Corruption::Records)?;
+            off += step;
+            if off == capacity {
                 off = 0;
             }
-            if pos % cap != off as u64 {
-                return Err(Corruption::Records);
-            }
         }
-        if pos != self.write_pos || count != self.len {
+        if count != self.len {
             return Err(Corruption::Records);
         }
         if seq != self.next_seq {
@@ -842,11 +845,11 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     /// What a cursor needs to start at the oldest entry.
-    pub(crate) fn start(&self) -> (u64, usize, u64, u64) {
+    pub(crate) fn start(&self) -> (usize, usize, u64, u64) {
         (self.read_pos, self.read_off, self.first_seq, self.base_ts)
     }
 
-    pub(crate) fn write_pos(&self) -> u64 {
+    pub(crate) fn write_pos(&self) -> usize {
         self.write_pos
     }
 

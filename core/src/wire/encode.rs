@@ -3,7 +3,7 @@
 use crate::ring::{Cursor, Ring};
 use crate::varint;
 
-use super::{checksum, CRC_LEN, FLAG_ANCHOR, HEADER_MAX, MAX_FRAME_LEN, VERSION};
+use super::{checksum, CRC_LEN, FLAG_ANCHOR, MAX_FRAME_LEN, VERSION};
 
 /// What [`encode_frame`] wrote.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,64 +35,74 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
 ) -> EncodedFrame {
     let limit = out.len().min(MAX_FRAME_LEN);
     let out = &mut out[..limit];
+    let anchor = ring.anchor();
     let mut reader = ring.read(cursor);
-    let start = reader.mark();
-    let lost_before = reader.lost();
+    let lost = reader.lost();
     let (first_seq, base_ts) = reader.position();
 
-    let mut header = [0u8; HEADER_MAX];
-    header[0] = VERSION;
-    let anchor = ring.anchor();
-    header[1] = if anchor.is_some() { FLAG_ANCHOR } else { 0 };
-    let mut header_len = 2;
-    header_len += varint::write(first_seq, &mut header[header_len..]);
-    header_len += varint::write(base_ts, &mut header[header_len..]);
+    let mut frame = Frame { digest: checksum::digest(), encoder: cobs::CobsEncoder::new(&mut *out), raw_len: 0 };
+    frame.push(&[VERSION, if anchor.is_some() { FLAG_ANCHOR } else { 0 }]);
+    frame.push_varint(first_seq);
+    frame.push_varint(base_ts);
     if let Some(offset) = anchor {
-        header_len += varint::write(varint::zigzag(offset), &mut header[header_len..]);
+        frame.push_varint(varint::zigzag(offset));
     }
-    let header = &header[..header_len];
-
-    let mut raw_len = header_len;
-    let mut entries = 0;
-    let mut digest = checksum::digest();
-    digest.update(header);
-    let mut encoder = cobs::CobsEncoder::new(&mut *out);
-    // Room for the terminator is kept outside the COBS body.
+    // Room for the checksum and, outside the COBS body, the terminator.
     let fits = |raw: usize| cobs::max_encoding_length(raw + CRC_LEN) < limit;
-    if !fits(raw_len) || encoder.push(header).is_err() {
-        reader.rewind(start);
+    if !fits(frame.raw_len) {
         return EncodedFrame::default();
     }
+    let mut entries = 0;
     let mut more = false;
-    loop {
-        let mark = reader.mark();
-        let Some(raw) = reader.next_raw() else { break };
-        if fits(raw_len + raw.len()) {
-            digest.update(raw);
-            if encoder.push(raw).is_err() {
-                break; // cannot happen: `fits` checked the worst case
-            }
-            raw_len += raw.len();
+    while let Some((raw, header)) = reader.peek_raw() {
+        if fits(frame.raw_len + raw.len()) {
+            frame.push(raw);
+            reader.pass(&header);
             entries += 1;
         } else if entries == 0 {
             // Too big for this buffer even alone: step past it and say so,
             // so the stream never stalls on it.
-            return EncodedFrame { bytes: 0, entries: 0, lost: lost_before + 1, more: true };
+            reader.pass(&header);
+            return EncodedFrame { bytes: 0, entries: 0, lost: lost + 1, more: true };
         } else {
-            reader.rewind(mark);
             more = true;
             break;
         }
     }
     if entries == 0 {
-        return EncodedFrame { bytes: 0, entries: 0, lost: lost_before, more: false };
+        return EncodedFrame { bytes: 0, entries: 0, lost, more: false };
     }
-    let crc = digest.finalize().to_le_bytes();
-    if encoder.push(&crc).is_err() {
-        reader.rewind(start);
-        return EncodedFrame::default();
+    let crc = frame.digest.finalize().to_le_bytes();
+    if frame.encoder.push(&crc).is_err() {
+        // Cannot happen (`fits` allowed for the worst case); if it did, the
+        // entries it passed are counted lost, never dropped silently.
+        return EncodedFrame { bytes: 0, entries: 0, lost: lost + entries as u64, more: true };
     }
-    let body = encoder.finalize();
+    let body = frame.encoder.finalize();
     out[body] = 0;
-    EncodedFrame { bytes: body + 1, entries, lost: lost_before, more }
+    EncodedFrame { bytes: body + 1, entries, lost, more }
+}
+
+/// A frame being encoded: its checksum, its COBS body, and its size
+/// before encoding.
+struct Frame<'a> {
+    digest: checksum::Digest,
+    encoder: cobs::CobsEncoder<'a>,
+    raw_len: usize,
+}
+
+impl Frame<'_> {
+    /// Adds `bytes`; the caller checked they fit (an overflow would only
+    /// cut the frame, which then fails its checksum check on the receiver).
+    fn push(&mut self, bytes: &[u8]) {
+        self.digest.update(bytes);
+        let _ = self.encoder.push(bytes);
+        self.raw_len += bytes.len();
+    }
+
+    fn push_varint(&mut self, value: u64) {
+        let mut field = [0u8; varint::MAX_LEN];
+        let len = varint::write(value, &mut field);
+        self.push(&field[..len]);
+    }
 }

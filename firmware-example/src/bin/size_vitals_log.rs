@@ -21,7 +21,7 @@ static LOGGER: RingLogger<[u8; 1024], FnClock, 0> = RingLogger::new(&RING, FnClo
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     install_logger();
-    for reading in READINGS {
+    for &reading in READINGS.iter() {
         advance_us(1_000_000);
         let millicelsius = black_box(reading);
         defmt::info!("temperature {=i32} mC", millicelsius);

@@ -16,7 +16,7 @@ global_ring!(RING, 1024);
 /// Runs the application, logging each reading with `log_reading`.
 pub fn run(log_reading: impl Fn(i32)) -> ! {
     vitals_embedded::install(&RING, &CLOCK);
-    for reading in READINGS {
+    for &reading in READINGS.iter() {
         advance_us(1_000_000);
         let millicelsius = black_box(reading);
         defmt::info!("temperature {=i32} mC", millicelsius);
