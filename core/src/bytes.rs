@@ -17,5 +17,7 @@ pub(crate) fn copy(dst: &mut [u8], src: &[u8]) {
         *to = core::hint::black_box(*from);
     }
     #[cfg(not(target_os = "none"))]
-    dst[..src.len()].copy_from_slice(src);
+    if let Some(dst) = dst.get_mut(..src.len()) {
+        dst.copy_from_slice(src);
+    }
 }

@@ -247,15 +247,16 @@ pub(crate) fn truncate(bytes: &[u8], max: usize) -> (&[u8], bool) {
     if bytes.len() <= max {
         return (bytes, false);
     }
+    let continuation = |at: usize| bytes.get(at).is_some_and(|byte| byte & 0xC0 == 0x80);
     let mut end = max;
     // Up to three continuation bytes (10xxxxxx) may precede the cut.
-    while end > 0 && max - end < 3 && bytes[end] & 0xC0 == 0x80 {
+    while end > 0 && max - end < 3 && continuation(end) {
         end -= 1;
     }
-    if bytes[end] & 0xC0 == 0x80 {
+    if continuation(end) {
         end = max; // not UTF-8 after all: keep the bytes as given
     }
-    (&bytes[..end], true)
+    (bytes.get(..end).unwrap_or(bytes), true)
 }
 
 #[cfg(test)]

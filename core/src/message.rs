@@ -41,7 +41,7 @@ impl MessageBuf {
 
     /// The text kept so far (always valid UTF-8: only whole characters are kept).
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 
     /// Whether something written was dropped because the buffer was full.
@@ -59,7 +59,9 @@ impl MessageBuf {
                 take -= 1;
             }
         }
-        crate::bytes::copy(&mut self.bytes[self.len..], &s.as_bytes()[..take]);
+        if let (Some(free), Some(kept)) = (self.bytes.get_mut(self.len..), s.as_bytes().get(..take)) {
+            crate::bytes::copy(free, kept);
+        }
         self.len += take;
     }
 

@@ -25,18 +25,17 @@ pub(crate) const fn len(value: u64) -> usize {
 /// `out` must hold at least [`len`]`(value)` bytes; callers size buffers first.
 #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn write(mut value: u64, out: &mut [u8]) -> usize {
-    if value < 0x80 {
-        out[0] = value as u8;
-        return 1;
-    }
-    let mut i = 0;
-    while value >= 0x80 {
-        out[i] = (value as u8) | 0x80;
+    let mut written = 0;
+    for slot in out.iter_mut() {
+        written += 1;
+        if value < 0x80 {
+            *slot = value as u8;
+            break;
+        }
+        *slot = (value as u8) | 0x80;
         value >>= 7;
-        i += 1;
     }
-    out[i] = value as u8;
-    i + 1
+    written // all of `out` when it was too short (callers size it first)
 }
 
 /// Reads a varint from the start of `input`: the value and the bytes used,

@@ -53,8 +53,8 @@ use crate::entry::{
 };
 use crate::level::Level;
 use crate::metric::Series;
-use crate::{bytes, record};
 use crate::varint;
+use crate::{bytes, record};
 
 /// What [`Ring::validate`] found wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -389,7 +389,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let class = log.level as usize;
         match self.reserve(size) {
             Ok(offset) => {
-                record::write_log(log, delta, body, &mut self.buf.as_mut()[offset..offset + size]);
+                record::write_log(log, delta, body, self.buf.as_mut().get_mut(offset..).unwrap_or_default());
                 Ok(self.commit(timestamp_us, class))
             }
             Err(error) => Err(self.refuse(class, error)),
@@ -418,7 +418,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     fn store_encoded(&mut self, timestamp_us: u64, class: usize, record: &[u8]) -> Result<u64, PushError> {
         match self.reserve(record.len()) {
             Ok(offset) => {
-                bytes::copy(&mut self.buf.as_mut()[offset..], record);
+                bytes::copy(self.buf.as_mut().get_mut(offset..).unwrap_or_default(), record);
                 Ok(self.commit(timestamp_us, class))
             }
             Err(error) => Err(error),
@@ -436,8 +436,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         }
         // The hottest path: encode on the stack in one pass, then one copy.
         let mut record = [0u8; record::MAX_METRIC_RECORD];
-        let size = record::encode_metric(series, value, self.delta(timestamp_us), &mut record);
-        self.store_encoded(timestamp_us, CLASS_METRIC, &record[..size])
+        let record = record::encode_metric(series, value, self.delta(timestamp_us), &mut record);
+        self.store_encoded(timestamp_us, CLASS_METRIC, record)
             .map_err(|error| self.refuse(CLASS_METRIC, error))
     }
 
@@ -457,8 +457,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             other => other,
         };
         let mut record = [0u8; record::MAX_EVENT_RECORD];
-        let size = record::encode_event(&event, self.delta(timestamp_us), &mut record);
-        match self.store_encoded(timestamp_us, CLASS_EVENT, &record[..size]) {
+        let record = record::encode_event(&event, self.delta(timestamp_us), &mut record);
+        match self.store_encoded(timestamp_us, CLASS_EVENT, record) {
             Ok(seq) => {
                 if let Event::Anchor { unix_us } = event {
                     self.anchor = unix_us.wrapping_sub(timestamp_us) as i64;
@@ -503,10 +503,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             self.write_dropped_event(timestamp_us);
         }
         let mut record = [0u8; record::MAX_DESCRIBE_RECORD];
-        let size = record::encode_description(&description, self.delta(timestamp_us), &mut record)
+        let record = record::encode_description(&description, self.delta(timestamp_us), &mut record)
             .ok_or(PushError::BadName)?;
-        self.store_encoded(timestamp_us, CLASS_EVENT, &record[..size])
-            .map_err(|error| self.refuse(CLASS_EVENT, error))
+        self.store_encoded(timestamp_us, CLASS_EVENT, record).map_err(|error| self.refuse(CLASS_EVENT, error))
     }
 
     /// Counts a refused entry; a `Dropped` event reports it later.
@@ -541,8 +540,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let before = self.next_seq;
         let count = self.skip_seq(self.pending_dropped);
         let mut record = [0u8; record::MAX_EVENT_RECORD];
-        let size = record::encode_dropped(count, self.delta(timestamp_us), &mut record);
-        if self.store_encoded(timestamp_us, CLASS_EVENT, &record[..size]).is_ok() {
+        let record = record::encode_dropped(count, self.delta(timestamp_us), &mut record);
+        if self.store_encoded(timestamp_us, CLASS_EVENT, record).is_ok() {
             self.pending_dropped = 0;
         } else {
             self.next_seq = before;
@@ -582,7 +581,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             let tail = capacity - self.write_off;
             let needed = if size <= tail { size } else { tail + size };
             while self.used_bytes() + needed > capacity && self.len > 0 {
-                let leading_pad = self.buf.as_ref()[self.read_off] == 0;
+                let leading_pad = self.buf.as_ref().get(self.read_off) == Some(&0);
                 if self.policy == 1 && !leading_pad {
                     return Err(PushError::Full);
                 }
@@ -605,7 +604,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         }
         let tail = capacity - self.write_off;
         if size > tail {
-            self.buf.as_mut()[self.write_off] = 0; // pad: rest of the buffer unused
+            if let Some(pad) = self.buf.as_mut().get_mut(self.write_off) {
+                *pad = 0; // rest of the buffer unused
+            }
             self.write_pos = self.write_pos.wrapping_add(tail);
             self.write_off = 0;
         }
@@ -616,7 +617,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     #[inline]
     fn evict_oldest(&mut self, overwrite: bool) {
         let capacity = self.capacity();
-        match record::header(&self.buf.as_ref()[self.read_off..]) {
+        match record::header(self.buf.as_ref().get(self.read_off..).unwrap_or_default()) {
             // Damaged bookkeeping (see `validate`): start over, never underflow.
             Ok(Some(header)) if self.len == 0 || header.size > self.used_bytes() => {
                 self.reset_storage();
@@ -791,7 +792,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         if capacity == 0 {
             return if self.len == 0 { Ok(()) } else { Err(Corruption::Positions) };
         }
-        if self.read_off >= capacity || self.write_off >= capacity || (self.read_off + used) % capacity != self.write_off {
+        if self.read_off >= capacity
+            || self.write_off >= capacity
+            || (self.read_off + used) % capacity != self.write_off
+        {
             return Err(Corruption::Positions);
         }
         if self.next_seq < self.first_seq {
@@ -802,7 +806,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let mut count: u32 = 0;
         let bytes = self.buf.as_ref();
         while left > 0 {
-            let step = match record::parse(&bytes[off..]) {
+            let step = match record::parse(bytes.get(off..).unwrap_or_default()) {
                 Ok(Some(parsed)) => {
                     seq = seq.checked_add(1 + parsed.seq_skip()).ok_or(Corruption::Sequence)?;
                     count = count.checked_add(1).ok_or(Corruption::Records)?;

@@ -51,7 +51,11 @@ fn run(capacity: usize, policy: Policy, start: usize, seed: u64) {
             assert_eq!(a[..copied.len], b[..copied.len]);
             let (mut a, mut b) = ([0u8; 400], [0u8; 400]);
             let frame = encode_frame(&plain, &mut cursors[1 - which], &mut a);
-            assert_eq!(frame, encode_frame(&wrapping, &mut wrapping_cursors[1 - which], &mut b), "step {step}");
+            assert_eq!(
+                frame,
+                encode_frame(&wrapping, &mut wrapping_cursors[1 - which], &mut b),
+                "step {step}"
+            );
             assert_eq!(a[..frame.bytes], b[..frame.bytes]);
             assert_eq!(cursors.map(|c| c.next_seq()), wrapping_cursors.map(|c| c.next_seq()));
         }
@@ -60,7 +64,8 @@ fn run(capacity: usize, policy: Policy, start: usize, seed: u64) {
 
 #[test]
 fn a_ring_crossing_the_position_wrap_matches_one_that_does_not() {
-    let rounds: &[(usize, u64)] = if cfg!(miri) { &[(256, 1)] } else { &[(97, 1), (256, 2), (1000, 3), (4096, 4)] };
+    let rounds: &[(usize, u64)] =
+        if cfg!(miri) { &[(256, 1)] } else { &[(97, 1), (256, 2), (1000, 3), (4096, 4)] };
     for &(capacity, seed) in rounds {
         for policy in [Policy::OverwriteOldest, Policy::DropNewest] {
             // Start just below the wrap, at it, and where offsets and

@@ -34,13 +34,14 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
     out: &mut [u8],
 ) -> EncodedFrame {
     let limit = out.len().min(MAX_FRAME_LEN);
-    let out = &mut out[..limit];
+    let out = out.get_mut(..limit).unwrap_or_default();
     let anchor = ring.anchor();
     let mut reader = ring.read(cursor);
     let lost = reader.lost();
     let (first_seq, base_ts) = reader.position();
 
-    let mut frame = Frame { digest: checksum::digest(), encoder: cobs::CobsEncoder::new(&mut *out), raw_len: 0 };
+    let mut frame =
+        Frame { digest: checksum::digest(), encoder: cobs::CobsEncoder::new(&mut *out), raw_len: 0 };
     frame.push(&[VERSION, if anchor.is_some() { FLAG_ANCHOR } else { 0 }]);
     frame.push_varint(first_seq);
     frame.push_varint(base_ts);
@@ -73,14 +74,17 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
         return EncodedFrame { bytes: 0, entries: 0, lost, more: false };
     }
     let crc = frame.digest.finalize().to_le_bytes();
-    if frame.encoder.push(&crc).is_err() {
-        // Cannot happen (`fits` allowed for the worst case); if it did, the
-        // entries it passed are counted lost, never dropped silently.
-        return EncodedFrame { bytes: 0, entries: 0, lost: lost + entries as u64, more: true };
-    }
+    let pushed = frame.encoder.push(&crc);
     let body = frame.encoder.finalize();
-    out[body] = 0;
-    EncodedFrame { bytes: body + 1, entries, lost, more }
+    match out.get_mut(body) {
+        Some(terminator) if pushed.is_ok() => {
+            *terminator = 0;
+            EncodedFrame { bytes: body + 1, entries, lost, more }
+        }
+        // Cannot happen (`fits` allowed for the worst case); if it did, the
+        // entries passed are counted lost, never dropped silently.
+        _ => EncodedFrame { bytes: 0, entries: 0, lost: lost + entries as u64, more: true },
+    }
 }
 
 /// A frame being encoded: its checksum, its COBS body, and its size
@@ -103,6 +107,6 @@ impl Frame<'_> {
     fn push_varint(&mut self, value: u64) {
         let mut field = [0u8; varint::MAX_LEN];
         let len = varint::write(value, &mut field);
-        self.push(&field[..len]);
+        self.push(field.get(..len).unwrap_or_default());
     }
 }

@@ -1,0 +1,201 @@
+//! Encoding records: every writer goes through [`Writer`], which cannot
+//! panic, so the push path has no panic branch at all.
+
+use super::{
+    classify, Value, DESCRIBE_LABEL, DESCRIBE_METRIC, EVENT_ANCHOR, EVENT_BOOT, EVENT_DROPPED,
+    EVENT_THRESHOLD, KIND_DESCRIBE, KIND_EVENT, KIND_LOG, KIND_METRIC, LOG_TRUNCATED, METRIC_HAS_INSTANCE,
+    NO_LEVEL,
+};
+use crate::entry::{Description, Event, LogRecord};
+use crate::metric::{self, Series};
+use crate::{bytes, varint};
+
+/// Writes fields one after another into a buffer the caller sized for
+/// them. A write past the end is skipped rather than a panic; it cannot
+/// happen for the sizes computed here, and a short record would fail to
+/// parse, never corrupt memory.
+struct Writer<'a> {
+    out: &'a mut [u8],
+    at: usize,
+}
+
+impl<'a> Writer<'a> {
+    fn new(out: &'a mut [u8]) -> Self {
+        Writer { out, at: 0 }
+    }
+
+    fn byte(&mut self, value: u8) {
+        if let Some(slot) = self.out.get_mut(self.at) {
+            *slot = value;
+        }
+        self.at += 1;
+    }
+
+    fn varint(&mut self, value: u64) {
+        let mut rest = value;
+        while rest >= 0x80 {
+            self.byte(rest as u8 | 0x80);
+            rest >>= 7;
+        }
+        self.byte(rest as u8);
+    }
+
+    fn bytes(&mut self, value: &[u8]) {
+        if let Some(slot) = self.out.get_mut(self.at..) {
+            bytes::copy(slot, value);
+        }
+        self.at += value.len();
+    }
+
+    /// Writes the record's one-byte `len` at the start, once the rest is
+    /// written (for records whose body is always shorter than 128 bytes),
+    /// and returns the record.
+    fn finish_short(self) -> &'a [u8] {
+        if let Some(len) = self.out.first_mut() {
+            *len = (self.at - 1) as u8;
+        }
+        let out: &'a [u8] = self.out;
+        out.get(..self.at).unwrap_or(out)
+    }
+}
+
+/// The bytes a whole record takes, `len` prefix included.
+#[inline]
+pub(crate) fn record_len(body: usize) -> usize {
+    varint::len(body as u64) + body
+}
+
+/// The bytes a log record's body (after `len`) takes.
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
+pub(crate) fn log_body_len(log: &LogRecord<'_>, delta: u64) -> usize {
+    1 + varint::len(delta) + varint::len(log.target.len() as u64) + log.target.len() + log.message.len()
+}
+
+/// Writes a whole log record (`len`, tag, delta, payload) of `body` bytes
+/// into `out`, which holds [`record_len`]`(body)` bytes.
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
+pub(crate) fn write_log(log: &LogRecord<'_>, delta: u64, body: usize, out: &mut [u8]) {
+    let mut out = Writer::new(out);
+    out.varint(body as u64);
+    let truncated = if log.truncated { LOG_TRUNCATED } else { 0 };
+    out.byte(KIND_LOG | (log.level as u8) << 2 | truncated);
+    out.varint(delta);
+    out.varint(log.target.len() as u64);
+    out.bytes(log.target);
+    out.bytes(log.message);
+}
+
+/// Largest metric record: len, tag, 10-byte delta, 3-byte id and instance, f64.
+pub(crate) const MAX_METRIC_RECORD: usize = 1 + 1 + 10 + 3 + 3 + 8;
+
+/// Encodes a whole metric record into `out` in one pass (the value's
+/// encoding is chosen once) and returns it. The body is always shorter
+/// than 128 bytes, so `len` is one byte.
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
+pub(crate) fn encode_metric(
+    series: Series,
+    value: f64,
+    delta: u64,
+    out: &mut [u8; MAX_METRIC_RECORD],
+) -> &[u8] {
+    let value = classify(value);
+    let mut out = Writer::new(out);
+    out.byte(0); // len, written last
+    let has_instance = if series.instance == 0 { 0 } else { METRIC_HAS_INSTANCE };
+    out.byte(KIND_METRIC | value.code() << 2 | has_instance);
+    out.varint(delta);
+    out.varint(u64::from(series.metric.0));
+    if series.instance != 0 {
+        out.varint(u64::from(series.instance));
+    }
+    match value {
+        Value::Int(v) => out.varint(v),
+        Value::F32(bits) => out.bytes(&bits.to_le_bytes()),
+        Value::F64(bits) => out.bytes(&bits.to_le_bytes()),
+    }
+    out.finish_short()
+}
+
+/// Largest event record: len, tag, 10-byte delta, a threshold crossing.
+pub(crate) const MAX_EVENT_RECORD: usize = 1 + 1 + 10 + 3 + 3 + 2 + 16;
+
+/// Encodes a whole `Dropped` event record into `out` and returns it.
+#[inline]
+pub(crate) fn encode_dropped(count: u64, delta: u64, out: &mut [u8; MAX_EVENT_RECORD]) -> &[u8] {
+    let mut out = Writer::new(out);
+    out.byte(0); // len, written last
+    out.byte(KIND_EVENT | EVENT_DROPPED << 2);
+    out.varint(delta);
+    out.varint(count);
+    out.finish_short()
+}
+
+/// Encodes a whole event record into `out` and returns it. The body is
+/// always shorter than 128 bytes, so `len` is one byte.
+pub(crate) fn encode_event<'a>(event: &Event, delta: u64, out: &'a mut [u8; MAX_EVENT_RECORD]) -> &'a [u8] {
+    let code = match event {
+        Event::Dropped { count } => return encode_dropped(*count, delta, out),
+        Event::Boot { .. } => EVENT_BOOT,
+        Event::Anchor { .. } => EVENT_ANCHOR,
+        Event::Threshold(_) => EVENT_THRESHOLD,
+    };
+    let mut out = Writer::new(out);
+    out.byte(0); // len, written last
+    out.byte(KIND_EVENT | code << 2);
+    out.varint(delta);
+    match event {
+        Event::Dropped { .. } => {}
+        Event::Boot { reason } => out.byte(reason.code()),
+        Event::Anchor { unix_us } => out.varint(*unix_us),
+        Event::Threshold(c) => {
+            out.varint(u64::from(c.series.metric.0));
+            out.varint(u64::from(c.series.instance));
+            out.byte(c.from.map_or(NO_LEVEL, |l| l as u8));
+            out.byte(c.to.map_or(NO_LEVEL, |l| l as u8));
+            out.bytes(&c.value.to_bits().to_le_bytes());
+            out.bytes(&c.threshold.to_bits().to_le_bytes());
+        }
+    }
+    out.finish_short()
+}
+
+/// Largest description record: len (2 bytes), tag, 10-byte delta, 3-byte
+/// id and instance, unit and kind, a 48-byte name.
+pub(crate) const MAX_DESCRIBE_RECORD: usize = 2 + 1 + 10 + 3 + 3 + 2 + metric::MAX_NAME_LEN;
+
+/// Encodes a whole description record into `out` and returns it, or
+/// `None` when the name or label breaks the rules in [`Description`].
+pub(crate) fn encode_description<'a>(
+    description: &Description<'_>,
+    delta: u64,
+    out: &'a mut [u8; MAX_DESCRIBE_RECORD],
+) -> Option<&'a [u8]> {
+    let valid = match *description {
+        Description::Metric { name, .. } => metric::valid_name(name),
+        Description::Label { label, .. } => !label.is_empty() && label.len() <= metric::MAX_NAME_LEN,
+    };
+    if !valid {
+        return None;
+    }
+    // The body is below 128 bytes, so `len` is one byte.
+    let mut out = Writer::new(out);
+    out.byte(0); // len, written last
+    match *description {
+        Description::Metric { metric, name, unit, kind } => {
+            out.byte(KIND_DESCRIBE | DESCRIBE_METRIC << 2);
+            out.varint(delta);
+            out.varint(u64::from(metric.0));
+            out.byte(unit.code());
+            out.byte(kind as u8);
+            out.bytes(name.as_bytes());
+        }
+        Description::Label { series, label } => {
+            out.byte(KIND_DESCRIBE | DESCRIBE_LABEL << 2);
+            out.varint(delta);
+            out.varint(u64::from(series.metric.0));
+            out.varint(u64::from(series.instance));
+            out.bytes(label.as_bytes());
+        }
+    }
+    Some(out.finish_short())
+}
