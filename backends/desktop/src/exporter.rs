@@ -198,12 +198,13 @@ fn route(method: &str, target: &str, hub: &Hub) -> (u16, &'static str, Vec<u8>) 
     }
 }
 
+/// `since` and `limit` from a query string, percent-decoded as browsers
+/// and HTTP clients send them (`form_urlencoded`).
 fn entries_query(query: &str) -> Result<(u64, usize), String> {
     let mut since = 0;
     let mut limit = MAX_ENTRIES;
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        match &*key {
             "since" => {
                 since = value.parse().map_err(|_| {
                     format!("bad since={value:?}: expected a sequence number (0 or more), e.g. /entries?since=42\n")
@@ -212,8 +213,9 @@ fn entries_query(query: &str) -> Result<(u64, usize), String> {
             "limit" => {
                 limit = value
                     .parse::<usize>()
-                    .map_err(|_| format!("bad limit={value:?}: expected a count, 1 to {MAX_ENTRIES}\n"))?
-                    .clamp(1, MAX_ENTRIES);
+                    .ok()
+                    .filter(|limit| (1..=MAX_ENTRIES).contains(limit))
+                    .ok_or_else(|| format!("bad limit={value:?}: expected a count, 1 to {MAX_ENTRIES}\n"))?;
             }
             _ => return Err(format!("unknown parameter {key:?}: use since and limit\n")),
         }

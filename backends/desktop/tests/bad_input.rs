@@ -163,6 +163,9 @@ fn bad_entries_queries_and_requests_get_4xx_with_what_to_send() {
         ("/entries?since=99999999999999999999", 400, "bad since=\"99999999999999999999\""),
         ("/entries?since=", 400, "bad since=\"\""),
         ("/entries?since=0&limit=abc", 400, "bad limit=\"abc\": expected a count, 1 to 10000"),
+        ("/entries?limit=0", 400, "bad limit=\"0\": expected a count, 1 to 10000"),
+        ("/entries?limit=10001", 400, "bad limit=\"10001\": expected a count, 1 to 10000"),
+        ("/entries?since=%ZZ", 400, "bad since=\"%ZZ\""),
         ("/entries?foo=1", 400, "unknown parameter \"foo\": use since and limit"),
         ("/nope", 404, "no such path /nope; try /metrics or /entries?since=0"),
     ];
@@ -173,6 +176,8 @@ fn bad_entries_queries_and_requests_get_4xx_with_what_to_send() {
     }
     // A sequence number from the future is not an error: nothing yet.
     assert_eq!(http_get(&addr, "/entries?since=18446744073709551615").expect("future"), (200, String::new()));
+    // Values are percent-decoded, as clients may send them.
+    assert_eq!(http_get(&addr, "/entries?since=1%384467440737095516%31%35").expect("encoded"), (200, String::new()));
     let raw: [(&[u8], &str); 4] = [
         (b"GET /metrics\r\n\r\n", "HTTP/1.1 400 Bad Request"),
         (b"POST /metrics HTTP/1.1\r\n\r\n", "HTTP/1.1 405 Method Not Allowed"),
