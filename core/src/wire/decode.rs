@@ -139,23 +139,25 @@ impl Decoder {
 
     /// Bytes held of a frame not yet terminated.
     pub fn pending_bytes(&self) -> usize {
-        self.len + self.overflow
+        self.len.saturating_add(self.overflow)
     }
 
     /// Feeds bytes; `f` sees every item they complete.
     pub fn feed(&mut self, input: &[u8], mut f: impl FnMut(Decoded<'_>)) {
         for &byte in input {
             if byte != 0 {
-                if self.len < self.buf.len() {
-                    self.buf[self.len] = byte;
-                    self.len += 1;
-                } else {
-                    self.overflow += 1;
+                match self.buf.get_mut(self.len) {
+                    Some(slot) => {
+                        *slot = byte;
+                        self.len += 1;
+                    }
+                    // Saturates only past `usize::MAX` bytes without a delimiter.
+                    None => self.overflow = self.overflow.saturating_add(1),
                 }
                 continue;
             }
             if self.overflow > 0 {
-                self.skip(self.len + self.overflow + 1, DecodeError::TooLong, &mut f);
+                self.skip(self.pending_bytes().saturating_add(1), DecodeError::TooLong, &mut f);
             } else if self.len > 0 {
                 self.frame(&mut f);
             }
@@ -166,8 +168,8 @@ impl Decoder {
 
     /// Ends the stream: bytes after the last delimiter are reported skipped.
     pub fn finish(&mut self, mut f: impl FnMut(Decoded<'_>)) {
-        if self.len + self.overflow > 0 {
-            self.skip(self.len + self.overflow, DecodeError::Framing, &mut f);
+        if self.pending_bytes() > 0 {
+            self.skip(self.pending_bytes(), DecodeError::Framing, &mut f);
         }
         self.len = 0;
         self.overflow = 0;
@@ -180,15 +182,11 @@ impl Decoder {
     }
 
     fn frame(&mut self, f: &mut impl FnMut(Decoded<'_>)) {
-        let encoded_len = self.len;
-        let decoded_len = match cobs::decode_in_place(&mut self.buf[..encoded_len]) {
-            Ok(n) => n,
-            Err(_) => return self.skip(encoded_len + 1, DecodeError::Framing, f),
-        };
-        let result = check_frame(&self.buf[..decoded_len]);
-        let (header, records) = match result {
+        // `feed` keeps `len` within `buf`; a frame is skipped whole on any error.
+        let skipped = self.len + 1;
+        let (header, records) = match decode_frame(&mut self.buf, self.len) {
             Ok(parts) => parts,
-            Err(error) => return self.skip(encoded_len + 1, error, f),
+            Err(error) => return self.skip(skipped, error, f),
         };
         if let Some(expected) = self.expected_seq {
             if header.first_seq > expected {
@@ -202,9 +200,8 @@ impl Decoder {
         }
         let mut seq = header.first_seq;
         let mut ts = header.base_ts;
-        let mut rest = &self.buf[records.0..records.1];
-        while let Ok(Some(parsed)) = record::parse(rest) {
-            rest = &rest[parsed.size..];
+        // `check_frame` read every record already, so this stops only at the end.
+        for parsed in Records(records).map_while(Result::ok) {
             ts = ts.wrapping_add(parsed.delta as u64);
             let entry_seq = seq.wrapping_add(parsed.seq_skip());
             seq = entry_seq.wrapping_add(1);
@@ -222,6 +219,43 @@ impl Decoder {
     }
 }
 
+/// Undoes the COBS encoding of the first `encoded_len` bytes of `buf` in
+/// place and checks the frame they hold (see [`check_frame`]).
+fn decode_frame(buf: &mut [u8], encoded_len: usize) -> Result<(Header, &[u8]), DecodeError> {
+    let encoded = buf.get_mut(..encoded_len).ok_or(DecodeError::TooLong)?;
+    let decoded_len = cobs::decode_in_place(encoded).map_err(|_| DecodeError::Framing)?;
+    check_frame(encoded.get(..decoded_len).ok_or(DecodeError::Framing)?)
+}
+
+/// The records of a frame body, one at a time; an error ends the walk.
+struct Records<'a>(&'a [u8]);
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<record::Parsed<'a>, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let item = match record::parse(self.0) {
+            Ok(Some(parsed)) => match self.0.get(parsed.size..) {
+                Some(rest) => {
+                    self.0 = rest;
+                    Ok(parsed)
+                }
+                None => Err(RecordError::Truncated),
+            },
+            // Padding has no place inside a frame.
+            Ok(None) => Err(RecordError::UnknownTag),
+            Err(e) => Err(e),
+        };
+        if item.is_err() {
+            self.0 = &[];
+        }
+        Some(item)
+    }
+}
+
 struct Header {
     first_seq: u64,
     base_ts: u64,
@@ -230,42 +264,35 @@ struct Header {
 
 /// Validates a whole decoded frame — CRC, header, every record — before any
 /// entry is delivered, so a bad frame is skipped whole. Returns the header
-/// and the byte range of the records.
-fn check_frame(frame: &[u8]) -> Result<(Header, (usize, usize)), DecodeError> {
+/// and the records.
+fn check_frame(frame: &[u8]) -> Result<(Header, &[u8]), DecodeError> {
     if frame.len() < 2 + CRC_LEN {
         return Err(DecodeError::Header);
     }
-    let (body, crc) = frame.split_at(frame.len() - CRC_LEN);
-    let expected = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
-    if checksum::CRC.checksum(body) != expected {
+    let (body, crc) = frame.split_last_chunk::<CRC_LEN>().ok_or(DecodeError::Header)?;
+    if checksum::CRC.checksum(body) != u32::from_le_bytes(*crc) {
         return Err(DecodeError::Checksum);
     }
-    if !(OLDEST_VERSION..=VERSION).contains(&body[0]) {
-        return Err(DecodeError::Version(body[0]));
+    let &[version, flags, ref fields @ ..] = body else { return Err(DecodeError::Header) };
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
+        return Err(DecodeError::Version(version));
     }
-    let flags = body[1];
     if flags & !FLAG_ANCHOR != 0 {
         return Err(DecodeError::Header);
     }
-    let mut at = 2;
+    let mut rest = fields;
     let mut field = || -> Result<u64, DecodeError> {
-        let (value, n) = varint::read(body.get(at..).unwrap_or(&[])).ok_or(DecodeError::Header)?;
-        at += n;
+        let (value, n) = varint::read(rest).ok_or(DecodeError::Header)?;
+        rest = rest.get(n..).ok_or(DecodeError::Header)?;
         Ok(value)
     };
     let first_seq = field()?;
     let base_ts = field()?;
     let anchor = if flags & FLAG_ANCHOR != 0 { Some(varint::unzigzag(field()?)) } else { None };
-    let start = at;
-    let mut rest = &body[start..];
-    while !rest.is_empty() {
-        match record::parse(rest) {
-            Ok(Some(parsed)) => rest = &rest[parsed.size..],
-            Ok(None) => return Err(DecodeError::Record(RecordError::UnknownTag)),
-            Err(e) => return Err(DecodeError::Record(e)),
-        }
+    for parsed in Records(rest) {
+        parsed.map_err(DecodeError::Record)?;
     }
-    Ok((Header { first_seq, base_ts, anchor }, (start, body.len())))
+    Ok((Header { first_seq, base_ts, anchor }, rest))
 }
 
 #[cfg(test)]
