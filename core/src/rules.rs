@@ -101,12 +101,15 @@ impl Rule {
 
     /// The threshold of a severity, if set.
     pub fn threshold(&self, level: Level) -> Option<f64> {
-        SEVERITIES.iter().position(|&l| l == level).and_then(|i| self.thresholds[i])
+        SEVERITIES
+            .iter()
+            .zip(self.thresholds)
+            .find_map(|(&l, threshold)| (l == level).then_some(threshold))?
     }
 
     /// The least severe level with a threshold.
     fn mildest(&self) -> Option<Level> {
-        self.thresholds.iter().position(Option::is_some).map(|i| SEVERITIES[i])
+        SEVERITIES.iter().zip(self.thresholds).find_map(|(&level, threshold)| threshold.map(|_| level))
     }
 
     fn check(&self) -> Result<(), RuleError> {
@@ -144,9 +147,8 @@ impl Rule {
     /// or below the current level are eased by the hysteresis band.
     fn target(&self, value: f64, current: Option<Level>) -> Option<Level> {
         let mut target = None;
-        for (i, threshold) in self.thresholds.iter().enumerate() {
-            let Some(threshold) = *threshold else { continue };
-            let level = SEVERITIES[i];
+        for (&level, threshold) in SEVERITIES.iter().zip(self.thresholds) {
+            let Some(threshold) = threshold else { continue };
             let band = if current.is_some_and(|c| level <= c) { self.hysteresis } else { 0.0 };
             if self.past(value, threshold, band) {
                 target = Some(level);
