@@ -60,12 +60,19 @@ impl<const N: usize> LatestValues<N> {
             slot.timestamp_us = timestamp_us;
             return;
         }
-        let fresh = SeriesValue { series, value, timestamp_us, previous: None };
-        // Keep the table sorted so exposition output groups a metric's series.
-        let at = self.values.iter().position(|v| v.series > series).unwrap_or(self.values.len());
-        if self.values.insert(at, fresh).is_err() {
+        if self.values.is_full() {
             self.overflow = self.overflow.saturating_add(1);
+            return;
         }
+        // Keep the table sorted so exposition output groups a metric's series:
+        // the new value takes the place of the first larger one, which moves
+        // up one, and so on; the largest goes on the end.
+        let mut moving = SeriesValue { series, value, timestamp_us, previous: None };
+        for slot in self.values.iter_mut().filter(|v| v.series > series) {
+            core::mem::swap(slot, &mut moving);
+        }
+        // Cannot fail: the table was not full.
+        let _ = self.values.push(moving);
     }
 
     /// The newest value of `series`, if seen.
@@ -109,6 +116,30 @@ mod tests {
         l.observe(s, 20.0, 1_000_000);
         assert_eq!(l.rate(s, &CATALOG), None, "no time passed");
         assert_eq!(l.rate(MetricId::CPU_USAGE.series(), &CATALOG), None);
+    }
+
+    #[test]
+    fn series_are_kept_in_order_whatever_order_they_come_in() {
+        let mut l: LatestValues<5> = LatestValues::new();
+        for (i, id) in [MetricId::UPTIME, MetricId::CPU_USAGE, MetricId::MEM_USED, MetricId::LOAD_1]
+            .into_iter()
+            .enumerate()
+        {
+            l.observe(id.series(), i as f64, 0);
+        }
+        l.observe(MetricId::MEM_USED.instance(2), 9.0, 0);
+        l.observe(MetricId::MEM_USED.instance(1), 8.0, 0);
+        l.observe(MetricId::LOAD_1.series(), 7.0, 1);
+        let got: Vec<(u16, u16, f64)> =
+            l.iter().map(|v| (v.series.metric.0, v.series.instance, v.value)).collect();
+        let mut want = got.clone();
+        want.sort_by_key(|&(metric, instance, _)| (metric, instance));
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 5);
+        assert_eq!(l.overflowed(), 1);
+        assert_eq!(l.get(MetricId::LOAD_1.series()).unwrap().value, 7.0);
+        assert_eq!(l.get(MetricId::CPU_USAGE.series()).unwrap().value, 1.0);
+        assert!(l.get(MetricId::MEM_USED.instance(1)).is_none(), "the table was full");
     }
 
     #[test]

@@ -190,10 +190,9 @@ impl Unit {
 
     /// The unit with this wire code.
     pub const fn from_code(code: u8) -> Option<Self> {
-        if (code as usize) < Unit::ALL.len() {
-            Some(Unit::ALL[code as usize])
-        } else {
-            None
+        match Unit::ALL.split_at_checked(code as usize) {
+            Some((_, [unit, ..])) => Some(*unit),
+            _ => None,
         }
     }
 }
@@ -206,4 +205,19 @@ pub trait MetricNames {
 
     /// The label of an instance (`/home`, `eth0`), if one was registered.
     fn instance_label(&self, series: Series) -> Option<&str>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_codes_read_back_and_stop_at_the_last() {
+        for unit in Unit::ALL {
+            assert_eq!(Unit::from_code(unit.code()), Some(unit));
+        }
+        for code in Unit::ALL.len() as u8..=u8::MAX {
+            assert_eq!(Unit::from_code(code), None);
+        }
+    }
 }

@@ -16,6 +16,13 @@ pub(crate) fn valid_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
 }
 
+/// The id of the custom metric at `index` of the table, if one fits in a
+/// [`MetricId`] (a table may be built larger than the id space).
+fn custom_id(index: usize) -> Option<MetricId> {
+    let index = u16::try_from(index).ok()?;
+    MetricId::CUSTOM_BASE.checked_add(index).map(MetricId)
+}
+
 #[derive(Clone, Debug)]
 struct Custom {
     name: heapless::String<MAX_NAME_LEN>,
@@ -103,29 +110,23 @@ impl<const M: usize, const L: usize> Registry<M, L> {
         if CATALOG.find(name).is_some() {
             return Err(RegistryError::Conflict);
         }
-        if let Some(i) = self.customs.iter().position(|c| c.name == name) {
-            let existing = &self.customs[i];
+        if let Some((i, existing)) = self.customs.iter().enumerate().find(|(_, c)| c.name == name) {
             return if existing.unit == unit && existing.kind == kind {
-                Ok(MetricId(MetricId::CUSTOM_BASE + i as u16))
+                custom_id(i).ok_or(RegistryError::Full)
             } else {
                 Err(RegistryError::Conflict)
             };
         }
         let mut stored = heapless::String::new();
         stored.push_str(name).map_err(|_| RegistryError::NameTooLong)?;
-        let id = MetricId(MetricId::CUSTOM_BASE + self.customs.len() as u16);
+        let id = custom_id(self.customs.len()).ok_or(RegistryError::Full)?;
         self.customs.push(Custom { name: stored, unit, kind }).map_err(|_| RegistryError::Full)?;
         Ok(id)
     }
 
     /// Finds a metric by dotted name, in the catalog first.
     pub fn find(&self, name: &str) -> Option<MetricId> {
-        CATALOG.find(name).or_else(|| {
-            self.customs
-                .iter()
-                .position(|c| c.name == name)
-                .map(|i| MetricId(MetricId::CUSTOM_BASE + i as u16))
-        })
+        CATALOG.find(name).or_else(|| self.customs.iter().position(|c| c.name == name).and_then(custom_id))
     }
 
     /// Gives an instance a human label (`/home`, `eth0`, `cpu3`).
@@ -158,7 +159,8 @@ impl<const M: usize, const L: usize> Registry<M, L> {
     /// reader elsewhere can [`learn`](Registry::learn) the names.
     pub fn descriptions(&self, mut f: impl FnMut(Description<'_>)) {
         for (i, custom) in self.customs.iter().enumerate().filter(|(_, c)| !c.name.is_empty()) {
-            let metric = MetricId(MetricId::CUSTOM_BASE + i as u16);
+            // `register` and `learn` store nothing past the last custom id.
+            let Some(metric) = custom_id(i) else { break };
             f(Description::Metric { metric, name: &custom.name, unit: custom.unit, kind: custom.kind });
         }
         for label in &self.labels {
@@ -199,7 +201,9 @@ impl<const M: usize, const L: usize> Registry<M, L> {
                 while self.customs.len() <= index {
                     self.customs.push(hole.clone()).map_err(|_| RegistryError::Full)?;
                 }
-                self.customs[index] = Custom { name: stored, unit, kind };
+                // The loop above made `index` a slot of the table.
+                let slot = self.customs.get_mut(index).ok_or(RegistryError::Full)?;
+                *slot = Custom { name: stored, unit, kind };
                 Ok(())
             }
             Description::Label { series, label } => self.set_label(series, label),
@@ -212,7 +216,8 @@ impl<const M: usize, const L: usize> MetricNames for Registry<M, L> {
         if !metric.is_custom() {
             return CATALOG.describe(metric);
         }
-        let custom = self.customs.get(usize::from(metric.0 - MetricId::CUSTOM_BASE))?;
+        let index = metric.0.checked_sub(MetricId::CUSTOM_BASE)?;
+        let custom = self.customs.get(usize::from(index))?;
         if custom.name.is_empty() {
             return None; // a hole left by `learn`
         }
@@ -227,6 +232,37 @@ impl<const M: usize, const L: usize> MetricNames for Registry<M, L> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn custom_ids_end_with_the_id_space() {
+        assert_eq!(custom_id(0), Some(MetricId(MetricId::CUSTOM_BASE)));
+        let last = usize::from(u16::MAX - MetricId::CUSTOM_BASE);
+        assert_eq!(custom_id(last), Some(MetricId(u16::MAX)));
+        assert_eq!(custom_id(last + 1), None);
+        assert_eq!(custom_id(usize::MAX), None);
+    }
+
+    #[test]
+    fn learnt_ids_fill_holes_and_are_described() {
+        let mut r: Registry<4, 1> = Registry::new();
+        let third = MetricId(MetricId::CUSTOM_BASE + 2);
+        let describe =
+            |metric, name| Description::Metric { metric, name, unit: Unit::Bytes, kind: MetricKind::Gauge };
+        r.learn(&describe(third, "app.heap")).unwrap();
+        assert_eq!(r.custom_len(), 3);
+        assert!(r.describe(MetricId(MetricId::CUSTOM_BASE)).is_none());
+        assert_eq!(r.describe(third).unwrap().name, "app.heap");
+        assert_eq!(r.find("app.heap"), Some(third));
+        assert_eq!(r.learn(&describe(MetricId(MetricId::CUSTOM_BASE + 4), "x")), Err(RegistryError::Full));
+        assert_eq!(r.learn(&describe(MetricId::CPU_USAGE, "x")), Err(RegistryError::Conflict));
+        let mut seen = Vec::new();
+        r.descriptions(|d| {
+            if let Description::Metric { metric, .. } = d {
+                seen.push(metric);
+            }
+        });
+        assert_eq!(seen, [third]);
+    }
 
     #[test]
     fn refuses_what_it_cannot_hold() {
