@@ -33,7 +33,7 @@ pub fn human(
         EntryKind::Log(log) => {
             let name = log.level.as_str();
             w.write_str(name)?;
-            w.write_str(&"     "[name.len().min(5)..])?;
+            w.write_str("     ".get(name.len()..).unwrap_or_default())?;
             w.write_char(' ')?;
             lossy(w, log.target, plain)?;
             w.write_str(": ")?;

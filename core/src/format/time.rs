@@ -55,22 +55,29 @@ pub fn iso8601(w: &mut impl fmt::Write, unix_us: i64) -> fmt::Result {
         );
     }
     // Digits by hand: this runs once per line of every log file.
-    let mut out = *b"0000-00-00T00:00:00.000Z";
-    let mut put = |at: usize, width: usize, mut value: u64| {
-        for i in (at..at + width).rev() {
-            out[i] = b'0' + (value % 10) as u8;
-            value /= 10;
-        }
-    };
-    put(0, 4, year as u64);
-    put(5, 2, u64::from(month));
-    put(8, 2, u64::from(day));
-    put(11, 2, (of_day / 3600) as u64);
-    put(14, 2, (of_day % 3600 / 60) as u64);
-    put(17, 2, (of_day % 60) as u64);
-    put(20, 3, millis as u64);
+    let [y0, y1, y2, y3] = digits(year as u64);
+    let [mo0, mo1] = digits(u64::from(month));
+    let [d0, d1] = digits(u64::from(day));
+    let [h0, h1] = digits((of_day / 3600) as u64);
+    let [mi0, mi1] = digits((of_day % 3600 / 60) as u64);
+    let [s0, s1] = digits((of_day % 60) as u64);
+    let [ms0, ms1, ms2] = digits(millis as u64);
+    let out = [
+        y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0, s1, b'.', ms0,
+        ms1, ms2, b'Z',
+    ];
     // Only ASCII digits and separators were written.
     w.write_str(core::str::from_utf8(&out).map_err(|_| fmt::Error)?)
+}
+
+/// The last `N` decimal digits of `value` as ASCII, zero-padded.
+fn digits<const N: usize>(mut value: u64) -> [u8; N] {
+    let mut out = [b'0'; N];
+    for digit in out.iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    out
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
@@ -100,6 +107,10 @@ mod tests {
             (1_795_495_881_123_456, "2026-11-24T04:51:21.123Z"),
             (-1_000, "1969-12-31T23:59:59.999Z"),
             (4_107_542_399_000_000, "2100-02-28T23:59:59.000Z"),
+            (253_402_300_799_999_000, "9999-12-31T23:59:59.999Z"),
+            (-62_167_219_200_000_000, "0000-01-01T00:00:00.000Z"),
+            (253_402_300_800_000_000, "10000-01-01T00:00:00.000Z"),
+            (-62_167_219_200_000_001, "-001-12-31T23:59:59.999Z"),
         ];
         for (us, text) in cases {
             let mut s = String::new();

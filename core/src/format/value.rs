@@ -49,7 +49,7 @@ pub enum Shown {
 impl Value {
     /// How this value is written (see [`Shown`]).
     pub fn shown(self) -> Shown {
-        const PREFIXES: [&str; 7] = [" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"];
+        const LARGER: [&str; 6] = [" KiB", " MiB", " GiB", " TiB", " PiB", " EiB"];
         let Value(v, unit) = self;
         if !v.is_finite() {
             return Shown::Text(if v.is_nan() {
@@ -62,14 +62,16 @@ impl Value {
         }
         match unit {
             Unit::Bytes => {
+                let mut shown = Shown::Number { number: v, decimals: None, suffix: " B" };
                 let mut scaled = v;
-                let mut i = 0;
-                while scaled.abs() >= 1024.0 && i + 1 < PREFIXES.len() {
+                for suffix in LARGER {
+                    if scaled.abs() < 1024.0 {
+                        break;
+                    }
                     scaled /= 1024.0;
-                    i += 1;
+                    shown = Shown::Number { number: scaled, decimals: Some(1), suffix };
                 }
-                let decimals = if i == 0 { None } else { Some(1) };
-                Shown::Number { number: scaled, decimals, suffix: PREFIXES[i] }
+                shown
             }
             Unit::None => Shown::Number { number: v, decimals: None, suffix: "" },
             _ => {
@@ -114,5 +116,34 @@ pub(crate) fn plain(w: &mut impl fmt::Write, v: f64) -> fmt::Result {
         write!(w, "{v}")
     } else {
         write!(w, "{v:e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_step_through_every_prefix_and_stop_at_the_last() {
+        let kib = 1024.0_f64;
+        let cases = [
+            (1023.0, "1023 B"),
+            (-1023.0, "-1023 B"),
+            (kib, "1.0 KiB"),
+            (-2.0 * kib, "-2.0 KiB"),
+            (kib.powi(2), "1.0 MiB"),
+            (kib.powi(3) * 1.5, "1.5 GiB"),
+            (kib.powi(4), "1.0 TiB"),
+            (kib.powi(5), "1.0 PiB"),
+            (kib.powi(6), "1.0 EiB"),
+            (kib.powi(8), "1048576.0 EiB"),
+        ];
+        for (bytes, text) in cases {
+            assert_eq!(Value(bytes, Unit::Bytes).to_string(), text, "{bytes}");
+        }
+        assert_eq!(
+            Value(0.5, Unit::Bytes).shown(),
+            Shown::Number { number: 0.5, decimals: None, suffix: " B" }
+        );
     }
 }
