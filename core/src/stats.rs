@@ -83,7 +83,8 @@ impl Summary {
 
     /// The newest value (NaN included), if any.
     pub fn last(&self) -> Option<f64> {
-        (self.count + self.nan > 0).then_some(self.last)
+        // Both counts saturate, so their sum could overflow.
+        (self.count > 0 || self.nan > 0).then_some(self.last)
     }
 
     /// Returns the summary so far and starts a new window.
@@ -158,6 +159,17 @@ mod tests {
         let taken = s.take();
         assert_eq!(taken.count(), 2);
         assert_eq!(s.count(), 0);
+    }
+
+    #[test]
+    fn last_survives_saturated_counts() {
+        let mut s = Summary { count: u32::MAX, ..Summary::new() };
+        s.observe(f64::NAN);
+        s.observe(f64::NAN);
+        assert_eq!((s.count(), s.nan_count()), (u32::MAX, 2));
+        assert!(s.last().unwrap().is_nan());
+        s.nan = u32::MAX;
+        assert!(s.last().unwrap().is_nan());
     }
 
     #[test]
