@@ -24,10 +24,14 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+
+mod support;
+
+use support::{build_firmware, firmware_dir};
 
 use defmt_decoder::{DecodeError as DefmtDecodeError, Table};
 use vitals_core::wire::{DecodeStats, Decoded, Decoder};
@@ -82,7 +86,7 @@ fn corrupted_ring_starts_empty_on_microbit_cortex_m0() {
 }
 
 fn check_demo(board: &Board) {
-    let elf_path = build_firmware(board, "vitals_demo");
+    let elf_path = build_firmware(board.target, "vitals_demo");
     let elf = fs::read(&elf_path).unwrap_or_else(|e| panic!("reading {}: {e}", elf_path.display()));
     let workdir = firmware_dir().join("target").join("qemu").join(board.machine);
     let _ = fs::remove_dir_all(&workdir);
@@ -128,18 +132,13 @@ fn render(board: &Board, defmt_lines: &[String], before: &Export, after: &Export
 
 // --- building and running ------------------------------------------------
 
-fn firmware_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../firmware-example");
-    dir.canonicalize().unwrap_or(dir)
-}
-
 /// `firmware-example/src/bin/fault_corrupt_ring.rs`: the ring's records
 /// damaged before the first reset and its header before the second. Each
 /// boot checks its own `BootReport` (the firmware exits non-zero otherwise);
 /// here the defmt output must show both starts from empty with their reason,
 /// and the final export must hold only the last boot's entries.
 fn check_fault_firmware(board: &Board) {
-    let elf_path = build_firmware(board, "fault_corrupt_ring");
+    let elf_path = build_firmware(board.target, "fault_corrupt_ring");
     let elf = fs::read(&elf_path).unwrap_or_else(|e| panic!("reading {}: {e}", elf_path.display()));
     let workdir = firmware_dir().join("target").join("qemu").join(format!("fault-{}", board.machine));
     let _ = fs::remove_dir_all(&workdir);
@@ -173,32 +172,6 @@ fn check_fault_firmware(board: &Board) {
     );
     let boots = export.entries.iter().filter(|e| matches!(e.kind, Kind::Boot(ResetReason::Software))).count();
     assert_eq!(boots, 1, "the export should hold exactly the last boot's Boot event: {logs:?}");
-}
-
-/// `cargo build --release --bin <bin>` inside `firmware-example/`, so its
-/// own `.cargo/config.toml` (DEFMT_LOG) applies; returns the ELF's path.
-fn build_firmware(board: &Board, bin: &str) -> PathBuf {
-    let dir = firmware_dir();
-    let target_dir = dir.join("target");
-    let output = Command::new("cargo")
-        .current_dir(&dir)
-        .args(["build", "--release", "--bin", bin, "--target", board.target, "--target-dir"])
-        .arg(&target_dir)
-        // Flags meant for the host test build (coverage, sanitizers) would
-        // break a bare-metal build.
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_BUILD_RUSTFLAGS")
-        .output()
-        .expect("running cargo");
-    assert!(
-        output.status.success(),
-        "building the firmware failed: (cd firmware-example && cargo build --release --bin {bin} \
-         --target {}); is the target installed (`rustup target add {0}`)?\n{}",
-        board.target,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    target_dir.join(board.target).join("release").join(bin)
 }
 
 /// Runs the firmware to its semihosting exit, in `workdir`; returns QEMU's

@@ -4,7 +4,9 @@
 //! - [`test_steps`]: installs QEMU and the bare-metal targets, checks the
 //!   example's formatting and lints, builds it for every bare-metal target,
 //!   and runs the demo in QEMU through `tests/tests/firmware_qemu.rs`
-//!   (snapshot-checked; `bless` rewrites the snapshots).
+//!   (snapshot-checked; `bless` rewrites the snapshots), then checks with
+//!   `tests/tests/firmware_panic_paths.rs` that no panic branch in the demo
+//!   comes from Vitals code.
 //! - [`footprint`]: what Vitals adds to a firmware's flash and RAM, and the
 //!   bytes its entries take on the wire beside defmt's, as a Markdown table.
 //!
@@ -106,6 +108,9 @@ pub(crate) fn test_steps(bless: bool) -> Vec<Step> {
     if bless {
         qemu = qemu.env(BLESS_VAR, "1");
     }
+    let panic_paths = Cmd::cargo()
+        .args(["test", "-p", "vitals-tests", "--test", "firmware_panic_paths", "--", "--ignored"])
+        .timeout(QEMU_TEST_LIMIT);
     vec![
         Step::new("firmware setup").call(|| {
             apt::ensure_apt(&[QEMU_PACKAGE])?;
@@ -114,6 +119,7 @@ pub(crate) fn test_steps(bless: bool) -> Vec<Step> {
         lints,
         builds,
         Step::new("firmware in QEMU (lm3s6965evb, microbit)").run(qemu),
+        Step::new("firmware: no panic path from Vitals code").run(panic_paths),
     ]
 }
 

@@ -62,7 +62,10 @@ pub fn drain_to_defmt<B: AsRef<[u8]> + AsMut<[u8]>>(ring: &SharedRing<B>, cursor
 fn text(bytes: &[u8]) -> &str {
     match core::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(error) => core::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default(),
+        Err(error) => bytes
+            .get(..error.valid_up_to())
+            .and_then(|valid| core::str::from_utf8(valid).ok())
+            .unwrap_or_default(),
     }
 }
 

@@ -1,0 +1,35 @@
+//! What several test files share: building the firmware example.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `firmware-example/`, next to this crate.
+pub(crate) fn firmware_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../firmware-example");
+    dir.canonicalize().unwrap_or(dir)
+}
+
+/// `cargo build --release --bin <bin>` inside `firmware-example/`, so its
+/// own `.cargo/config.toml` (DEFMT_LOG) applies; returns the ELF's path.
+pub(crate) fn build_firmware(target: &str, bin: &str) -> PathBuf {
+    let dir = firmware_dir();
+    let target_dir = dir.join("target");
+    let output = Command::new("cargo")
+        .current_dir(&dir)
+        .args(["build", "--release", "--bin", bin, "--target", target, "--target-dir"])
+        .arg(&target_dir)
+        // Flags meant for the host test build (coverage, sanitizers) would
+        // break a bare-metal build.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .expect("running cargo");
+    assert!(
+        output.status.success(),
+        "building the firmware failed: (cd firmware-example && cargo build --release --bin {bin} \
+         --target {target}); is the target installed (`rustup target add {target}`)?\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    target_dir.join(target).join("release").join(bin)
+}
