@@ -10,8 +10,8 @@ mod fields;
 mod write;
 
 pub(crate) use write::{
-    encode_description, encode_dropped, encode_event, encode_metric, log_body_len, record_len, write_log,
-    MAX_DESCRIBE_RECORD, MAX_EVENT_RECORD, MAX_METRIC_RECORD,
+    log_body_len, record_len, valid_description, write_description, write_dropped, write_event, write_log,
+    write_metric,
 };
 
 use crate::entry::{EntryKind, Event, CLASS_EVENT, CLASS_METRIC};
@@ -42,7 +42,7 @@ const NO_LEVEL: u8 = 0xFF;
 
 /// How a sample's value is stored: the shortest lossless form.
 #[derive(Clone, Copy)]
-enum Value {
+pub(crate) enum Value {
     Int(u64),
     F32(u32),
     F64(u64),
@@ -57,7 +57,7 @@ enum Value {
 /// - a value an `f32` holds exactly (normal numbers, ±0, ±∞): 4 bytes;
 /// - anything else, NaN included (narrowing need not keep its payload): 8.
 #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
-fn classify(value: f64) -> Value {
+pub(crate) fn classify(value: f64) -> Value {
     let bits = value.to_bits();
     let negative = bits >> 63 != 0;
     let biased = ((bits >> 52) & 0x7ff) as i32;
@@ -196,32 +196,28 @@ mod tests {
 
     /// A record as the ring writes it: into `buf`, returning its size.
     fn encode(kind: &EntryKind<'_>, delta: u64, buf: &mut [u8; 700]) -> usize {
-        match kind {
+        let size = match kind {
             EntryKind::Log(log) => {
                 let body = log_body_len(log, delta);
-                let total = record_len(body);
-                write_log(log, delta, body, &mut buf[..total]);
-                total
+                write_log(log, delta, body, buf);
+                return record_len(body);
             }
-            EntryKind::Metric(sample) => {
-                let mut out = [0u8; MAX_METRIC_RECORD];
-                let record = encode_metric(sample.series, sample.value, delta, &mut out);
-                buf[..record.len()].copy_from_slice(record);
-                record.len()
-            }
-            EntryKind::Event(event) => {
-                let mut out = [0u8; MAX_EVENT_RECORD];
-                let record = encode_event(event, delta, &mut out);
-                buf[..record.len()].copy_from_slice(record);
-                record.len()
-            }
+            EntryKind::Metric(sample) => write_metric(buf, sample.series, classify(sample.value), delta),
+            EntryKind::Event(event) => write_event(buf, event, delta),
             EntryKind::Describe(description) => {
-                let mut out = [0u8; MAX_DESCRIBE_RECORD];
-                let record = encode_description(description, delta, &mut out).expect("a valid name");
-                buf[..record.len()].copy_from_slice(record);
-                record.len()
+                assert!(valid_description(description));
+                write_description(buf, description, delta)
             }
-        }
+        };
+        // Measuring (an empty buffer) gives the size writing does.
+        let measured = match kind {
+            EntryKind::Log(_) => size,
+            EntryKind::Metric(sample) => write_metric(&mut [], sample.series, classify(sample.value), delta),
+            EntryKind::Event(event) => write_event(&mut [], event, delta),
+            EntryKind::Describe(description) => write_description(&mut [], description, delta),
+        };
+        assert_eq!(measured, size);
+        size
     }
 
     fn round_trip(kind: EntryKind<'_>, delta: i64) {
@@ -301,10 +297,9 @@ mod tests {
             small in proptest::prelude::any::<f32>(),
         ) {
             for value in [f64::from_bits(bits), int as f64, f64::from(small)] {
-                let mut out = [0u8; MAX_METRIC_RECORD];
-                let record = encode_metric(Series::new(MetricId(1), 0), value, 0, &mut out);
-                let size = record.len();
-                let Some(Parsed { kind: EntryKind::Metric(sample), .. }) = parse(record).unwrap() else {
+                let mut out = [0u8; 32];
+                let size = write_metric(&mut out, Series::new(MetricId(1), 0), classify(value), 0);
+                let Some(Parsed { kind: EntryKind::Metric(sample), .. }) = parse(&out[..size]).unwrap() else {
                     panic!("not a metric");
                 };
                 proptest::prop_assert_eq!(sample.value.to_bits(), value.to_bits());
@@ -319,9 +314,9 @@ mod tests {
     #[test]
     fn metric_sample_is_small() {
         // A 1 s step (3-byte delta) and an f32-exact gauge: 10 bytes in all.
-        let mut out = [0u8; MAX_METRIC_RECORD];
-        let record = encode_metric(MetricId::CPU_USAGE.series(), 93.5, varint::zigzag(1_000_000), &mut out);
-        assert_eq!(record.len(), 10);
+        let mut out = [0u8; 32];
+        let size = write_metric(&mut out, MetricId::CPU_USAGE.series(), classify(93.5), varint::zigzag(1_000_000));
+        assert_eq!(size, 10);
     }
 
     #[test]

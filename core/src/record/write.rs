@@ -2,9 +2,8 @@
 //! panic, so the push path has no panic branch at all.
 
 use super::{
-    classify, Value, DESCRIBE_LABEL, DESCRIBE_METRIC, EVENT_ANCHOR, EVENT_BOOT, EVENT_DROPPED,
-    EVENT_THRESHOLD, KIND_DESCRIBE, KIND_EVENT, KIND_LOG, KIND_METRIC, LOG_TRUNCATED, METRIC_HAS_INSTANCE,
-    NO_LEVEL,
+    Value, DESCRIBE_LABEL, DESCRIBE_METRIC, EVENT_ANCHOR, EVENT_BOOT, EVENT_DROPPED, EVENT_THRESHOLD,
+    KIND_DESCRIBE, KIND_EVENT, KIND_LOG, KIND_METRIC, LOG_TRUNCATED, METRIC_HAS_INSTANCE, NO_LEVEL,
 };
 use crate::entry::{Description, Event, LogRecord};
 use crate::metric::{self, Series};
@@ -49,13 +48,12 @@ impl<'a> Writer<'a> {
 
     /// Writes the record's one-byte `len` at the start, once the rest is
     /// written (for records whose body is always shorter than 128 bytes),
-    /// and returns the record.
-    fn finish_short(self) -> &'a [u8] {
+    /// and returns the record's size.
+    fn finish_short(self) -> usize {
         if let Some(len) = self.out.first_mut() {
             *len = (self.at - 1) as u8;
         }
-        let out: &'a [u8] = self.out;
-        out.get(..self.at).unwrap_or(out)
+        self.at
     }
 }
 
@@ -85,20 +83,12 @@ pub(crate) fn write_log(log: &LogRecord<'_>, delta: u64, body: usize, out: &mut 
     out.bytes(log.message);
 }
 
-/// Largest metric record: len, tag, 10-byte delta, 3-byte id and instance, f64.
-pub(crate) const MAX_METRIC_RECORD: usize = 1 + 1 + 10 + 3 + 3 + 8;
-
-/// Encodes a whole metric record into `out` in one pass (the value's
-/// encoding is chosen once) and returns it. The body is always shorter
-/// than 128 bytes, so `len` is one byte.
+/// Writes a whole metric record into `out` and returns its size. Given an
+/// empty `out` it writes nothing and only measures: the ring sizes a
+/// record that way, reserves exactly that, and writes it in place. The
+/// body is always shorter than 128 bytes, so `len` is one byte.
 #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
-pub(crate) fn encode_metric(
-    series: Series,
-    value: f64,
-    delta: u64,
-    out: &mut [u8; MAX_METRIC_RECORD],
-) -> &[u8] {
-    let value = classify(value);
+pub(crate) fn write_metric(out: &mut [u8], series: Series, value: Value, delta: u64) -> usize {
     let mut out = Writer::new(out);
     out.byte(0); // len, written last
     let has_instance = if series.instance == 0 { 0 } else { METRIC_HAS_INSTANCE };
@@ -116,12 +106,9 @@ pub(crate) fn encode_metric(
     out.finish_short()
 }
 
-/// Largest event record: len, tag, 10-byte delta, a threshold crossing.
-pub(crate) const MAX_EVENT_RECORD: usize = 1 + 1 + 10 + 3 + 3 + 2 + 16;
-
-/// Encodes a whole `Dropped` event record into `out` and returns it.
-#[inline]
-pub(crate) fn encode_dropped(count: u64, delta: u64, out: &mut [u8; MAX_EVENT_RECORD]) -> &[u8] {
+/// Writes a whole `Dropped` event record into `out` (or measures it, as
+/// [`write_metric`] does) and returns its size.
+pub(crate) fn write_dropped(out: &mut [u8], count: u64, delta: u64) -> usize {
     let mut out = Writer::new(out);
     out.byte(0); // len, written last
     out.byte(KIND_EVENT | EVENT_DROPPED << 2);
@@ -130,11 +117,12 @@ pub(crate) fn encode_dropped(count: u64, delta: u64, out: &mut [u8; MAX_EVENT_RE
     out.finish_short()
 }
 
-/// Encodes a whole event record into `out` and returns it. The body is
-/// always shorter than 128 bytes, so `len` is one byte.
-pub(crate) fn encode_event<'a>(event: &Event, delta: u64, out: &'a mut [u8; MAX_EVENT_RECORD]) -> &'a [u8] {
+/// Writes a whole event record into `out` (or measures it, as
+/// [`write_metric`] does) and returns its size. The body is always shorter
+/// than 128 bytes, so `len` is one byte.
+pub(crate) fn write_event(out: &mut [u8], event: &Event, delta: u64) -> usize {
     let code = match event {
-        Event::Dropped { count } => return encode_dropped(*count, delta, out),
+        Event::Dropped { count } => return write_dropped(out, *count, delta),
         Event::Boot { .. } => EVENT_BOOT,
         Event::Anchor { .. } => EVENT_ANCHOR,
         Event::Threshold(_) => EVENT_THRESHOLD,
@@ -159,25 +147,18 @@ pub(crate) fn encode_event<'a>(event: &Event, delta: u64, out: &'a mut [u8; MAX_
     out.finish_short()
 }
 
-/// Largest description record: len (2 bytes), tag, 10-byte delta, 3-byte
-/// id and instance, unit and kind, a 48-byte name.
-pub(crate) const MAX_DESCRIBE_RECORD: usize = 2 + 1 + 10 + 3 + 3 + 2 + metric::MAX_NAME_LEN;
-
-/// Encodes a whole description record into `out` and returns it, or
-/// `None` when the name or label breaks the rules in [`Description`].
-pub(crate) fn encode_description<'a>(
-    description: &Description<'_>,
-    delta: u64,
-    out: &'a mut [u8; MAX_DESCRIBE_RECORD],
-) -> Option<&'a [u8]> {
-    let valid = match *description {
+/// Whether a description's name or label follows the rules in [`Description`].
+pub(crate) fn valid_description(description: &Description<'_>) -> bool {
+    match *description {
         Description::Metric { name, .. } => metric::valid_name(name),
         Description::Label { label, .. } => !label.is_empty() && label.len() <= metric::MAX_NAME_LEN,
-    };
-    if !valid {
-        return None;
     }
-    // The body is below 128 bytes, so `len` is one byte.
+}
+
+/// Writes a whole description record into `out` (or measures it, as
+/// [`write_metric`] does) and returns its size. The caller checked it with
+/// [`valid_description`], so the body is below 128 bytes and `len` is one byte.
+pub(crate) fn write_description(out: &mut [u8], description: &Description<'_>, delta: u64) -> usize {
     let mut out = Writer::new(out);
     out.byte(0); // len, written last
     match *description {
@@ -197,5 +178,5 @@ pub(crate) fn encode_description<'a>(
             out.bytes(label.as_bytes());
         }
     }
-    Some(out.finish_short())
+    out.finish_short()
 }

@@ -413,16 +413,19 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         count
     }
 
-    /// Copies an encoded record in, or counts it refused.
+    /// Stores the record `write` writes: called once on an empty buffer to
+    /// measure it, then on exactly that much reserved space, so the record
+    /// is written in place with no staging copy. The caller counts a refusal.
     #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
-    fn store_encoded(&mut self, timestamp_us: u64, class: usize, record: &[u8]) -> Result<u64, PushError> {
-        match self.reserve(record.len()) {
-            Ok(offset) => {
-                bytes::copy(self.buf.as_mut().get_mut(offset..).unwrap_or_default(), record);
-                Ok(self.commit(timestamp_us, class))
-            }
-            Err(error) => Err(error),
-        }
+    fn store(
+        &mut self,
+        timestamp_us: u64,
+        class: usize,
+        write: impl Fn(&mut [u8]) -> usize,
+    ) -> Result<u64, PushError> {
+        let offset = self.reserve(write(&mut []))?;
+        write(self.buf.as_mut().get_mut(offset..).unwrap_or_default());
+        Ok(self.commit(timestamp_us, class))
     }
 
     /// Appends a metric sample and returns its sequence number.
@@ -434,10 +437,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         if self.pending_dropped != 0 {
             self.write_dropped_event(timestamp_us);
         }
-        // The hottest path: encode on the stack in one pass, then one copy.
-        let mut record = [0u8; record::MAX_METRIC_RECORD];
-        let record = record::encode_metric(series, value, self.delta(timestamp_us), &mut record);
-        self.store_encoded(timestamp_us, CLASS_METRIC, record)
+        // The hottest path: the value's encoding is chosen once.
+        let (value, delta) = (record::classify(value), self.delta(timestamp_us));
+        self.store(timestamp_us, CLASS_METRIC, |out| record::write_metric(out, series, value, delta))
             .map_err(|error| self.refuse(CLASS_METRIC, error))
     }
 
@@ -456,9 +458,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             Event::Dropped { count } => Event::Dropped { count: self.skip_seq(count) },
             other => other,
         };
-        let mut record = [0u8; record::MAX_EVENT_RECORD];
-        let record = record::encode_event(&event, self.delta(timestamp_us), &mut record);
-        match self.store_encoded(timestamp_us, CLASS_EVENT, record) {
+        let delta = self.delta(timestamp_us);
+        match self.store(timestamp_us, CLASS_EVENT, |out| record::write_event(out, &event, delta)) {
             Ok(seq) => {
                 if let Event::Anchor { unix_us } = event {
                     self.anchor = unix_us.wrapping_sub(timestamp_us) as i64;
@@ -502,10 +503,12 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         if self.pending_dropped != 0 {
             self.write_dropped_event(timestamp_us);
         }
-        let mut record = [0u8; record::MAX_DESCRIBE_RECORD];
-        let record = record::encode_description(&description, self.delta(timestamp_us), &mut record)
-            .ok_or(PushError::BadName)?;
-        self.store_encoded(timestamp_us, CLASS_EVENT, record).map_err(|error| self.refuse(CLASS_EVENT, error))
+        if !record::valid_description(&description) {
+            return Err(PushError::BadName);
+        }
+        let delta = self.delta(timestamp_us);
+        self.store(timestamp_us, CLASS_EVENT, |out| record::write_description(out, &description, delta))
+            .map_err(|error| self.refuse(CLASS_EVENT, error))
     }
 
     /// Counts a refused entry; a `Dropped` event reports it later.
@@ -539,9 +542,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         // The lost entries own the sequence numbers before the event.
         let before = self.next_seq;
         let count = self.skip_seq(self.pending_dropped);
-        let mut record = [0u8; record::MAX_EVENT_RECORD];
-        let record = record::encode_dropped(count, self.delta(timestamp_us), &mut record);
-        if self.store_encoded(timestamp_us, CLASS_EVENT, record).is_ok() {
+        let delta = self.delta(timestamp_us);
+        if self.store(timestamp_us, CLASS_EVENT, |out| record::write_dropped(out, count, delta)).is_ok() {
             self.pending_dropped = 0;
         } else {
             self.next_seq = before;
