@@ -201,7 +201,9 @@ impl Decoder {
         let mut seq = header.first_seq;
         let mut ts = header.base_ts;
         // `check_frame` read every record already, so this stops only at the end.
-        for parsed in Records(records).map_while(Result::ok) {
+        let mut rest = records;
+        while let Ok(Some(parsed)) = record::parse(rest) {
+            rest = rest.get(parsed.size..).unwrap_or_default();
             ts = ts.wrapping_add(parsed.delta as u64);
             let entry_seq = seq.wrapping_add(parsed.seq_skip());
             seq = entry_seq.wrapping_add(1);
@@ -225,35 +227,6 @@ fn decode_frame(buf: &mut [u8], encoded_len: usize) -> Result<(Header, &[u8]), D
     let encoded = buf.get_mut(..encoded_len).ok_or(DecodeError::TooLong)?;
     let decoded_len = cobs::decode_in_place(encoded).map_err(|_| DecodeError::Framing)?;
     check_frame(encoded.get(..decoded_len).ok_or(DecodeError::Framing)?)
-}
-
-/// The records of a frame body, one at a time; an error ends the walk.
-struct Records<'a>(&'a [u8]);
-
-impl<'a> Iterator for Records<'a> {
-    type Item = Result<record::Parsed<'a>, RecordError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let item = match record::parse(self.0) {
-            Ok(Some(parsed)) => match self.0.get(parsed.size..) {
-                Some(rest) => {
-                    self.0 = rest;
-                    Ok(parsed)
-                }
-                None => Err(RecordError::Truncated),
-            },
-            // Padding has no place inside a frame.
-            Ok(None) => Err(RecordError::UnknownTag),
-            Err(e) => Err(e),
-        };
-        if item.is_err() {
-            self.0 = &[];
-        }
-        Some(item)
-    }
 }
 
 struct Header {
@@ -289,8 +262,15 @@ fn check_frame(frame: &[u8]) -> Result<(Header, &[u8]), DecodeError> {
     let first_seq = field()?;
     let base_ts = field()?;
     let anchor = if flags & FLAG_ANCHOR != 0 { Some(varint::unzigzag(field()?)) } else { None };
-    for parsed in Records(rest) {
-        parsed.map_err(DecodeError::Record)?;
+    let mut records = rest;
+    while !records.is_empty() {
+        records = match record::parse(records) {
+            Ok(Some(parsed)) => records.get(parsed.size..).ok_or(RecordError::Truncated),
+            // Padding has no place inside a frame.
+            Ok(None) => Err(RecordError::UnknownTag),
+            Err(e) => Err(e),
+        }
+        .map_err(DecodeError::Record)?;
     }
     Ok((Header { first_seq, base_ts, anchor }, rest))
 }
