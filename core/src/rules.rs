@@ -62,6 +62,7 @@ pub struct Rule {
     pub hysteresis: f64,
 }
 
+/// The levels of [`Rule::thresholds`], in order.
 const SEVERITIES: [Level; 3] = [Level::Warn, Level::Error, Level::Critical];
 
 impl Rule {
@@ -101,15 +102,23 @@ impl Rule {
 
     /// The threshold of a severity, if set.
     pub fn threshold(&self, level: Level) -> Option<f64> {
-        SEVERITIES
-            .iter()
-            .zip(self.thresholds)
-            .find_map(|(&l, threshold)| (l == level).then_some(threshold))?
+        let [warn, error, critical] = self.thresholds;
+        match level {
+            Level::Warn => warn,
+            Level::Error => error,
+            Level::Critical => critical,
+            _ => None,
+        }
+    }
+
+    /// The severities with their thresholds, mildest first.
+    fn levels(&self) -> impl Iterator<Item = (Level, Option<f64>)> + '_ {
+        SEVERITIES.iter().copied().zip(self.thresholds.iter().copied())
     }
 
     /// The least severe level with a threshold.
     fn mildest(&self) -> Option<Level> {
-        SEVERITIES.iter().zip(self.thresholds).find_map(|(&level, threshold)| threshold.map(|_| level))
+        self.levels().find_map(|(level, threshold)| threshold.map(|_| level))
     }
 
     fn check(&self) -> Result<(), RuleError> {
@@ -147,7 +156,7 @@ impl Rule {
     /// or below the current level are eased by the hysteresis band.
     fn target(&self, value: f64, current: Option<Level>) -> Option<Level> {
         let mut target = None;
-        for (&level, threshold) in SEVERITIES.iter().zip(self.thresholds) {
+        for (level, threshold) in self.levels() {
             let Some(threshold) = threshold else { continue };
             let band = if current.is_some_and(|c| level <= c) { self.hysteresis } else { 0.0 };
             if self.past(value, threshold, band) {
