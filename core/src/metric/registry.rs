@@ -16,11 +16,19 @@ pub(crate) fn valid_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
 }
 
-/// The id of the custom metric at `index` of the table, if one fits in a
-/// [`MetricId`] (a table may be built larger than the id space).
+/// The id a new custom metric at `index` of the table gets, if one fits in
+/// a [`MetricId`] (a table may be built larger than the id space).
+#[inline]
 fn custom_id(index: usize) -> Option<MetricId> {
     let index = u16::try_from(index).ok()?;
     MetricId::CUSTOM_BASE.checked_add(index).map(MetricId)
+}
+
+/// The id of the custom metric stored at `index`: [`custom_id`] without
+/// the check, since `register` and `learn` store nothing past the last id.
+#[inline]
+fn stored_id(index: usize) -> MetricId {
+    MetricId(MetricId::CUSTOM_BASE.wrapping_add(index as u16))
 }
 
 #[derive(Clone, Debug)]
@@ -112,7 +120,7 @@ impl<const M: usize, const L: usize> Registry<M, L> {
         }
         if let Some((i, existing)) = self.customs.iter().enumerate().find(|(_, c)| c.name == name) {
             return if existing.unit == unit && existing.kind == kind {
-                custom_id(i).ok_or(RegistryError::Full)
+                Ok(stored_id(i))
             } else {
                 Err(RegistryError::Conflict)
             };
@@ -126,7 +134,7 @@ impl<const M: usize, const L: usize> Registry<M, L> {
 
     /// Finds a metric by dotted name, in the catalog first.
     pub fn find(&self, name: &str) -> Option<MetricId> {
-        CATALOG.find(name).or_else(|| self.customs.iter().position(|c| c.name == name).and_then(custom_id))
+        CATALOG.find(name).or_else(|| self.customs.iter().position(|c| c.name == name).map(stored_id))
     }
 
     /// Gives an instance a human label (`/home`, `eth0`, `cpu3`).
@@ -159,8 +167,7 @@ impl<const M: usize, const L: usize> Registry<M, L> {
     /// reader elsewhere can [`learn`](Registry::learn) the names.
     pub fn descriptions(&self, mut f: impl FnMut(Description<'_>)) {
         for (i, custom) in self.customs.iter().enumerate().filter(|(_, c)| !c.name.is_empty()) {
-            // `register` and `learn` store nothing past the last custom id.
-            let Some(metric) = custom_id(i) else { break };
+            let metric = stored_id(i);
             f(Description::Metric { metric, name: &custom.name, unit: custom.unit, kind: custom.kind });
         }
         for label in &self.labels {
@@ -240,6 +247,7 @@ mod tests {
         assert_eq!(custom_id(last), Some(MetricId(u16::MAX)));
         assert_eq!(custom_id(last + 1), None);
         assert_eq!(custom_id(usize::MAX), None);
+        assert_eq!(stored_id(last), MetricId(u16::MAX));
     }
 
     #[test]
