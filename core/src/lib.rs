@@ -42,7 +42,7 @@
 //! | `log`              | [`RingLogger`], a `log::Log` that formats into a `SharedRing`      |
 //! | `defmt`            | `defmt::Format` for the public types                               |
 //! | `std`              | `std::error::Error` impls, [`StdClock`]; turns on `level-stats`     |
-//! | `level-stats`      | per-level counts in [`RingStats`] (`written_at`…): 96 B per ring   |
+//! | `level-stats`      | per-level counts in [`RingStats`] (`written_at`…): 84 B more per ring |
 //! | `alloc`            | nothing yet beyond `std`'s needs; reserved for owned conversions   |
 //! | `max_level_*`, `release_max_level_*` | compile-time ceilings, as in the `log` crate     |
 //!

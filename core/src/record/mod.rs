@@ -101,7 +101,6 @@ pub(crate) struct Header {
     /// Signed step from the previous record's timestamp.
     pub delta: i64,
     /// Counter class (level, metric or event).
-    #[cfg_attr(not(feature = "level-stats"), allow(dead_code))]
     pub class: usize,
     /// See [`Parsed::seq_skip`].
     pub seq_skip: u64,
@@ -315,7 +314,8 @@ mod tests {
     fn metric_sample_is_small() {
         // A 1 s step (3-byte delta) and an f32-exact gauge: 10 bytes in all.
         let mut out = [0u8; 32];
-        let size = write_metric(&mut out, MetricId::CPU_USAGE.series(), classify(93.5), varint::zigzag(1_000_000));
+        let size =
+            write_metric(&mut out, MetricId::CPU_USAGE.series(), classify(93.5), varint::zigzag(1_000_000));
         assert_eq!(size, 10);
     }
 

@@ -41,8 +41,7 @@ mod stats;
 pub use cursor::{Cursor, Iter, Reader};
 #[cfg(feature = "critical-section")]
 pub use shared::SharedRing;
-#[cfg(feature = "level-stats")]
-use stats::ClassCounters;
+use stats::Counters;
 pub use stats::RingStats;
 
 use core::fmt;
@@ -198,15 +197,12 @@ pub struct Ring<B> {
     /// `anchored` is non-zero.
     anchor: i64,
     anchored: u8,
-    /// Entries stored, refused and overwritten, all classes (wrapping).
-    written: u32,
-    dropped: u32,
-    overwritten: u32,
+    /// Entries stored, refused and overwritten: totals, or per level,
+    /// metric and event with the `level-stats` feature (84 more bytes a
+    /// firmware may not want to spend).
+    counters: Counters,
+    /// Log records cut short.
     truncated: u32,
-    /// The same per level, metric and event: 96 bytes a firmware may not
-    /// want to spend, hence a feature.
-    #[cfg(feature = "level-stats")]
-    by_class: ClassCounters,
 }
 
 impl<B> Ring<B> {
@@ -230,12 +226,8 @@ impl<B> Ring<B> {
             pending_dropped: 0,
             anchor: 0,
             anchored: 0,
-            written: 0,
-            dropped: 0,
-            overwritten: 0,
+            counters: Counters::new(),
             truncated: 0,
-            #[cfg(feature = "level-stats")]
-            by_class: ClassCounters::new(),
         }
     }
 
@@ -514,10 +506,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// Counts a refused entry; a `Dropped` event reports it later.
     #[cold]
     fn refuse(&mut self, class: usize, error: PushError) -> PushError {
-        self.dropped = self.dropped.wrapping_add(1);
-        #[cfg(feature = "level-stats")]
-        self.by_class.refused(class);
-        let _ = class;
+        self.counters.refused(class);
         self.pending_dropped += 1;
         error
     }
@@ -529,10 +518,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.len += 1;
-        self.written = self.written.wrapping_add(1);
-        #[cfg(feature = "level-stats")]
-        self.by_class.stored(class);
-        let _ = class;
+        self.counters.stored(class);
         seq
     }
 
@@ -626,9 +612,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             }
             Ok(Some(header)) => {
                 if overwrite {
-                    self.overwritten = self.overwritten.wrapping_add(1);
-                    #[cfg(feature = "level-stats")]
-                    self.by_class.overwrote(header.class, 1);
+                    self.counters.overwrote(header.class, 1);
                 }
                 self.base_ts = self.base_ts.wrapping_add(header.delta as u64);
                 self.first_seq = self.first_seq.saturating_add(1).saturating_add(header.seq_skip);
@@ -652,9 +636,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     fn reset_storage(&mut self) {
-        self.overwritten = self.overwritten.wrapping_add(self.len);
-        #[cfg(feature = "level-stats")]
-        self.by_class.overwrote(CLASS_EVENT, self.len);
+        // Which classes they were is not known: counted as events.
+        self.counters.overwrote(CLASS_EVENT, self.len);
         self.read_pos = self.write_pos;
         self.read_off = self.write_off;
         self.first_seq = self.next_seq;
@@ -841,12 +824,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             first_seq: self.first_seq,
             next_seq: self.next_seq,
             pending_dropped: self.pending_dropped,
-            written: self.written,
-            dropped: self.dropped,
-            overwritten: self.overwritten,
+            counters: self.counters,
             truncated: self.truncated,
-            #[cfg(feature = "level-stats")]
-            by_class: self.by_class,
         }
     }
 

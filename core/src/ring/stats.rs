@@ -36,59 +36,94 @@ pub struct RingStats {
     pub next_seq: u64,
     /// Entries refused and not yet reported by a `Dropped` event.
     pub pending_dropped: u64,
-    pub(crate) written: u32,
-    pub(crate) dropped: u32,
-    pub(crate) overwritten: u32,
+    pub(crate) counters: Counters,
     /// Log records whose target or message was cut.
     pub truncated: u32,
-    #[cfg(feature = "level-stats")]
-    pub(crate) by_class: ClassCounters,
 }
 
-/// Per-class counters: the log levels, then metrics, then events.
-#[cfg(feature = "level-stats")]
+/// Which count a [`Counters`] entry is.
+const WRITTEN: usize = 0;
+const DROPPED: usize = 1;
+const OVERWRITTEN: usize = 2;
+
+/// What a ring counts: entries stored, refused and overwritten (each a
+/// wrapping `u32`). Without `level-stats` only the totals are kept; with
+/// it, one count per class (the log levels, then metrics, then events) and
+/// the totals are their sums, so a push bumps a single counter either way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub(crate) struct ClassCounters {
-    pub(crate) written: [u32; CLASSES],
-    pub(crate) dropped: [u32; CLASSES],
-    pub(crate) overwritten: [u32; CLASSES],
+pub(crate) struct Counters {
+    #[cfg(not(feature = "level-stats"))]
+    counts: [u32; 3],
+    #[cfg(feature = "level-stats")]
+    counts: [[u32; CLASSES]; 3],
 }
 
-#[cfg(feature = "level-stats")]
-impl ClassCounters {
+impl Counters {
     pub(crate) const fn new() -> Self {
-        ClassCounters { written: [0; CLASSES], dropped: [0; CLASSES], overwritten: [0; CLASSES] }
+        #[cfg(not(feature = "level-stats"))]
+        return Counters { counts: [0; 3] };
+        #[cfg(feature = "level-stats")]
+        Counters { counts: [[0; CLASSES]; 3] }
     }
 
     #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
+    fn add(&mut self, which: usize, class: usize, count: u32) {
+        #[cfg(not(feature = "level-stats"))]
+        let slot = {
+            let _ = class;
+            self.counts.get_mut(which)
+        };
+        #[cfg(feature = "level-stats")]
+        let slot = self.counts.get_mut(which).and_then(|counts| counts.get_mut(class));
+        if let Some(slot) = slot {
+            *slot = slot.wrapping_add(count);
+        }
+    }
+
+    /// An entry of `class` stored.
+    #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     pub(crate) fn stored(&mut self, class: usize) {
-        self.written[class] = self.written[class].wrapping_add(1);
+        self.add(WRITTEN, class, 1);
     }
 
+    /// An entry of `class` refused.
     pub(crate) fn refused(&mut self, class: usize) {
-        self.dropped[class] = self.dropped[class].wrapping_add(1);
+        self.add(DROPPED, class, 1);
     }
 
+    /// `count` stored entries of `class` overwritten.
     pub(crate) fn overwrote(&mut self, class: usize, count: u32) {
-        self.overwritten[class] = self.overwritten[class].wrapping_add(count);
+        self.add(OVERWRITTEN, class, count);
+    }
+
+    fn total(&self, which: usize) -> u32 {
+        #[cfg(not(feature = "level-stats"))]
+        return self.counts.get(which).copied().unwrap_or(0);
+        #[cfg(feature = "level-stats")]
+        self.counts.get(which).map_or(0, |counts| counts.iter().fold(0, |sum, &n| sum.wrapping_add(n)))
+    }
+
+    #[cfg(feature = "level-stats")]
+    fn at(&self, which: usize, class: usize) -> u32 {
+        self.counts.get(which).and_then(|counts| counts.get(class)).copied().unwrap_or(0)
     }
 }
 
 impl RingStats {
     /// Entries stored, all classes.
     pub fn written_total(&self) -> u64 {
-        u64::from(self.written)
+        u64::from(self.counters.total(WRITTEN))
     }
 
     /// Entries refused, all classes (ring full in drop-newest mode, or too large).
     pub fn dropped_total(&self) -> u64 {
-        u64::from(self.dropped)
+        u64::from(self.counters.total(DROPPED))
     }
 
     /// Stored entries later overwritten to make room, all classes.
     pub fn overwritten_total(&self) -> u64 {
-        u64::from(self.overwritten)
+        u64::from(self.counters.total(OVERWRITTEN))
     }
 
     /// Everything lost: refused plus overwritten.
@@ -105,8 +140,8 @@ impl RingStats {
     }
 }
 
-/// Per-class figures, kept with the `level-stats` feature (96 bytes of RAM
-/// per ring).
+/// Per-class figures, kept with the `level-stats` feature (84 more bytes
+/// of RAM per ring).
 ///
 /// ```
 /// use vitals_core::{Level, Policy, Ring};
@@ -121,28 +156,31 @@ impl RingStats {
 impl RingStats {
     /// Log records stored at `level`.
     pub fn written_at(&self, level: Level) -> u32 {
-        self.by_class.written[level as usize]
+        self.counters.at(WRITTEN, level as usize)
     }
 
     /// Log records refused at `level` (ring full in drop-newest mode, or too large).
     pub fn dropped_at(&self, level: Level) -> u32 {
-        self.by_class.dropped[level as usize]
+        self.counters.at(DROPPED, level as usize)
     }
 
     /// Stored log records at `level` later overwritten to make room.
     pub fn overwritten_at(&self, level: Level) -> u32 {
-        self.by_class.overwritten[level as usize]
+        self.counters.at(OVERWRITTEN, level as usize)
     }
 
     /// Metric samples stored, refused and overwritten.
     pub fn metrics(&self) -> (u32, u32, u32) {
-        let c = &self.by_class;
-        (c.written[CLASS_METRIC], c.dropped[CLASS_METRIC], c.overwritten[CLASS_METRIC])
+        self.class(CLASS_METRIC)
     }
 
     /// Events stored, refused and overwritten.
     pub fn events(&self) -> (u32, u32, u32) {
-        let c = &self.by_class;
-        (c.written[CLASS_EVENT], c.dropped[CLASS_EVENT], c.overwritten[CLASS_EVENT])
+        self.class(CLASS_EVENT)
+    }
+
+    fn class(&self, class: usize) -> (u32, u32, u32) {
+        let c = &self.counters;
+        (c.at(WRITTEN, class), c.at(DROPPED, class), c.at(OVERWRITTEN, class))
     }
 }
