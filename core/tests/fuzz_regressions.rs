@@ -22,3 +22,32 @@ fn a_huge_dropped_count_keeps_the_numbering_consistent() {
         assert_eq!(ring.next_seq(), seq + 1, "count {count}");
     }
 }
+
+/// `ring_ops`: a reader behind a ring whose entries are all gone (here
+/// cleared) copies nothing; `copy_records` reported the lost entries but
+/// left the cursor where it was, so the next copy reported them lost again
+/// (and `encode_frame` the same). Found after readers began to peek at a
+/// record before taking it. Fixed: at the end a reader moves its cursor
+/// past what it read and lost.
+#[test]
+fn a_reader_past_lost_entries_moves_on_when_nothing_is_left() {
+    use vitals_core::wire::encode_frame;
+    use vitals_core::Cursor;
+
+    let mut ring = Ring::new(vec![0u8; 138], Policy::OverwriteOldest);
+    for i in 0..31 {
+        ring.push_log(i, Level::Info, b"t", b"gone").unwrap();
+    }
+    ring.clear();
+    let mut cursor = Cursor::new();
+    let mut out = [0u8; 256];
+    let batch = ring.copy_records(&mut cursor, &mut out);
+    assert_eq!((batch.entries, batch.lost), (0, 31));
+    assert_eq!(cursor.next_seq(), 31, "the cursor stays before entries it reported lost");
+    assert_eq!(ring.copy_records(&mut cursor, &mut out).lost, 0, "reported lost twice");
+
+    let mut cursor = Cursor::new();
+    let frame = encode_frame(&ring, &mut cursor, &mut out);
+    assert_eq!((frame.entries, frame.lost), (0, 31));
+    assert_eq!(encode_frame(&ring, &mut cursor, &mut out).lost, 0, "reported lost twice");
+}

@@ -187,9 +187,15 @@ impl<'a> Reader<'a> {
         (self.iter.seq, self.iter.ts)
     }
 
-    /// The next record's raw bytes, without moving past it: see [`Iter::peek_raw`].
+    /// The next record's raw bytes, without moving past it: see
+    /// [`Iter::peek_raw`]. At the end, the cursor moves past everything
+    /// read and lost, as [`Iterator::next`] does.
     pub(crate) fn peek_raw(&mut self) -> Option<(&'a [u8], Header)> {
-        self.iter.peek_raw()
+        let next = self.iter.peek_raw();
+        if next.is_none() {
+            self.sync_cursor(false);
+        }
+        next
     }
 
     /// Moves past the record [`Reader::peek_raw`] returned, and the cursor with it.
