@@ -4,9 +4,14 @@
 //! samples kept together, in order, in one fixed-capacity ring, with one
 //! versioned wire format and text formats to carry them out.
 //!
-//! `#![no_std]`, no allocator, no `unsafe`. Backends (desktop, firmware,
-//! browser) fill the ring and carry it; all policy — levels, filters,
-//! rules, stats and formats — lives here, so it behaves the same everywhere.
+//! `#![no_std]`, no allocator, no `unsafe`, and no panic on any input: no
+//! indexing, slicing or unwrapping that can fail, checked in a real
+//! firmware by `tests/tests/firmware_panic_paths.rs`, which finds every
+//! branch into a panic function there and fails if one comes from Vitals
+//! code (the one panic by design: `SharedRing::with` re-entered, a caller
+//! bug). Backends (desktop, firmware, browser) fill the ring and carry it;
+//! all policy — levels, filters, rules, stats and formats — lives here, so
+//! it behaves the same everywhere.
 //!
 //! # Example
 //!
