@@ -177,7 +177,10 @@ fn bad_entries_queries_and_requests_get_4xx_with_what_to_send() {
     // A sequence number from the future is not an error: nothing yet.
     assert_eq!(http_get(&addr, "/entries?since=18446744073709551615").expect("future"), (200, String::new()));
     // Values are percent-decoded, as clients may send them.
-    assert_eq!(http_get(&addr, "/entries?since=1%384467440737095516%31%35").expect("encoded"), (200, String::new()));
+    assert_eq!(
+        http_get(&addr, "/entries?since=1%384467440737095516%31%35").expect("encoded"),
+        (200, String::new())
+    );
     let raw: [(&[u8], &str); 4] = [
         (b"GET /metrics\r\n\r\n", "HTTP/1.1 400 Bad Request"),
         (b"POST /metrics HTTP/1.1\r\n\r\n", "HTTP/1.1 405 Method Not Allowed"),
