@@ -614,7 +614,7 @@ mod tests {
 
     #[test]
     fn every_step_has_a_name_and_bless_reaches_the_test() {
-        assert_eq!(test_steps(false).len(), 4);
-        assert_eq!(test_steps(true).len(), 4);
+        assert_eq!(test_steps(false).len(), 5);
+        assert_eq!(test_steps(true).len(), 5);
     }
 }
