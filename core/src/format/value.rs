@@ -125,18 +125,24 @@ mod tests {
 
     #[test]
     fn bytes_step_through_every_prefix_and_stop_at_the_last() {
+        // Products, not `powi`: exact, also under Miri (which perturbs `powi`).
         let kib = 1024.0_f64;
+        let mib = kib * kib;
+        let gib = mib * kib;
+        let tib = gib * kib;
+        let pib = tib * kib;
+        let eib = pib * kib;
         let cases = [
             (1023.0, "1023 B"),
             (-1023.0, "-1023 B"),
             (kib, "1.0 KiB"),
             (-2.0 * kib, "-2.0 KiB"),
-            (kib.powi(2), "1.0 MiB"),
-            (kib.powi(3) * 1.5, "1.5 GiB"),
-            (kib.powi(4), "1.0 TiB"),
-            (kib.powi(5), "1.0 PiB"),
-            (kib.powi(6), "1.0 EiB"),
-            (kib.powi(8), "1048576.0 EiB"),
+            (mib, "1.0 MiB"),
+            (gib * 1.5, "1.5 GiB"),
+            (tib, "1.0 TiB"),
+            (pib, "1.0 PiB"),
+            (eib, "1.0 EiB"),
+            (eib * mib, "1048576.0 EiB"),
         ];
         for (bytes, text) in cases {
             assert_eq!(Value(bytes, Unit::Bytes).to_string(), text, "{bytes}");
