@@ -460,24 +460,30 @@ fn firmware_rows(r: &Results) -> Vec<Row> {
 }
 
 const FIRMWARE_NOTES: &str = "
-Where the flash goes (symbol diff of `size_vitals` against `size_baseline`,
-thumbv7m, by hand on 2026-11-24 at 8.0 KB added): the log push path (record
-writer, eviction, `Dropped` events, varints, truncation, the macro's glue)
-2.6 KB; the export path (`stream_to`, `encode_frame`, COBS, CRC-32C) 1.9 KB;
-`core::fmt` for the one `{}` of an integer 1.2 KB (the `ufmt` row shows the
-same probe without it); compiler-builtins' `memcpy`/`memclr` 1.0 KB, which
-the baseline never needs because it copies nothing; the application loop
-with the inlined metric push 1.4 KB. Earlier cuts, from 12.8 KB: one push
-path per entry kind instead of a generic writer inlined everywhere,
-record-header walking on the export path (no payload parsers), metric
-values classified with integer instructions (no soft-float), and
-opt-level z deciding inlining on bare metal. What is left is mostly 64-bit
-arithmetic on a 32-bit core (positions, sequence numbers, timestamps).
-RAM: the ring's bookkeeping is 104 B (per-level counters are the core's
-`level-stats` feature, 96 B more) plus 16 B for the installed sink and
-clock. defmt's frame is smaller because it sends an index into the ELF's
-string table instead of the text; a Vitals record carries its text so any
-reader can decode it without the firmware's ELF.
+Where the flash goes (symbol diff of `size_vitals_ufmt` against
+`size_baseline`, thumbv7m, by hand on 2026-11-24 at 5.8 KB added): the
+export path 2.3 KB (`stream_to`, `encode_frame` with the cursor placement,
+record-header walking and varint reading it shares with eviction, COBS,
+CRC-32C); the log push path 1.8 KB (reserve and eviction, the `Dropped`
+event, the record writer, truncation, the macro's glue); the application
+loop with its inlined metric push and ufmt's integer formatting 0.7 KB;
+zeroing the app's export buffer (`__aeabi_memclr8`) 0.2 KB; `i32` to `f64`
+and 64-bit shifts 0.2 KB. `core::fmt` adds 1.3 KB on top (the first row).
+Cuts so far, from 12.8 KB: one push path per entry kind, record-header
+walking on export, integer-only value classification, byte loops instead
+of compiler-builtins' `memcpy` (0.75 KB, which the baseline never links),
+32-bit byte positions on 32-bit cores, records measured and written in
+place (no staging buffers), and no panic branches. A prototype (one-pass
+COBS+CRC, one store path, shift-free classification) measured a further
+0.46 KB; the budget needs design work beyond that: an integer metric push
+(no `f64`), a leaner bare-metal export, and for the `core::fmt` and `log`
+rows, deferred formatting (the first) or none at all (`log` hands over
+`fmt::Arguments`, so `core::fmt` stays). RAM: the ring's bookkeeping is
+96 B (per-level counters are the core's `level-stats` feature, 84 B more)
+plus 16 B for the installed sink and clock; the `log` adapter adds its
+24 B and `log`'s own 16 B. defmt's frame is smaller because it sends an
+index into the ELF's string table instead of the text; a Vitals record
+carries its text so any reader can decode it without the firmware's ELF.
 ";
 
 const BROWSER_COMMAND: &str = "The web steps of `cargo xtask bench` (`xtask/src/web.rs`): \
@@ -555,10 +561,14 @@ fn browser_notes(r: &Results) -> String {
     }
     out.push_str(
         "- Vitals' module carries the whole API (ring, sampler, wire codec, the JS `Vitals` class); \
-         the peers only forward log lines to `console`. By hand on 2026-11-24, when the module was \
-         101 706 B, the size broke down as \
-         core ≈ 18 KiB, the `Vitals` class ≈ 14 KiB, wasm-bindgen glue ≈ 10 KiB, data ≈ 13 KiB, \
-         dlmalloc 7 KiB, panic/fmt ≈ 6 KiB.\n",
+         the peers only forward log lines to `console`. By hand on 2026-11-24 (`twiggy top` of a \
+         build with names kept), at 52 KB: code in a flat spread (the largest items: the \
+         `Vitals` constructor and `entries` shims ≈ 2 KB each, the wire decoder 2 KB, sampling with \
+         rules 1.9 KB) of 44.8 KB, each of the 24 exported methods costing 120–150 B of wasm-bindgen glue \
+         beyond its body; data 3.7 KB (the metric catalog, level and unit words, the messages of \
+         the panic sites left outside the core); imports 2 KB (wasm-bindgen's import names); the \
+         allocator (`lol_alloc`) 0.5 KB. From 101.7 KB: browser APIs read in JS, entries \
+         crossing as packed bytes, no `core::fmt` code, a `no_std` page build, no panic sites in the core.\n",
     );
     out
 }
