@@ -55,6 +55,11 @@
 //! and in `std` builds; bare-metal and `std`-less wasm builds, which are
 //! built for size, leave inlining to the optimizer.
 #![cfg_attr(not(any(test, feature = "std")), no_std)]
+// The no-panic promise above, kept by the compiler (tests may index freely).
+#![cfg_attr(
+    not(test),
+    deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 #[cfg(feature = "alloc")]

@@ -43,7 +43,7 @@ fn a_reader_past_lost_entries_moves_on_when_nothing_is_left() {
     let mut out = [0u8; 256];
     let batch = ring.copy_records(&mut cursor, &mut out);
     assert_eq!((batch.entries, batch.lost), (0, 31));
-    assert_eq!(cursor.next_seq(), 31, "the cursor stays before entries it reported lost");
+    assert_eq!(cursor.next_seq(), 31, "the cursor did not move past the entries it reported lost");
     assert_eq!(ring.copy_records(&mut cursor, &mut out).lost, 0, "reported lost twice");
 
     let mut cursor = Cursor::new();

@@ -107,6 +107,11 @@
 //! A firmware also links one `critical-section` implementation, e.g.
 //! `cortex-m = { version = "0.7", features = ["critical-section-single-core"] }`.
 #![cfg_attr(not(test), no_std)]
+// No panic paths: what the core promises, this crate keeps too.
+#![cfg_attr(
+    not(test),
+    deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 #[cfg(all(feature = "cortex-m", target_os = "none", not(target_arch = "arm")))]

@@ -11,8 +11,9 @@ use crate::{bytes, varint};
 
 /// Writes fields one after another into a buffer the caller sized for
 /// them. A write past the end is skipped rather than a panic; it cannot
-/// happen for the sizes computed here, and a short record would fail to
-/// parse, never corrupt memory.
+/// happen for the sizes computed here, and the ring hands each writer
+/// exactly the bytes it reserved, so a cut record could only fail to parse,
+/// never overwrite its neighbour.
 struct Writer<'a> {
     out: &'a mut [u8],
     at: usize,
@@ -50,6 +51,7 @@ impl<'a> Writer<'a> {
     /// written (for records whose body is always shorter than 128 bytes),
     /// and returns the record's size.
     fn finish_short(self) -> usize {
+        debug_assert!(self.at <= 128, "a short record's body must fit a one-byte len");
         if let Some(len) = self.out.first_mut() {
             *len = (self.at - 1) as u8;
         }

@@ -155,7 +155,10 @@ impl<'a> Reader<'a> {
             // Records never move, and the one before `seq` is still stored,
             // so `pos` is exact (it may point at padding, which Iter skips).
             // `bytes` is not empty here: the ring holds `want`.
-            iter.off = (read_off + cursor.pos.wrapping_sub(read_pos)).checked_rem(bytes.len()).unwrap_or(0);
+            iter.off = read_off
+                .wrapping_add(cursor.pos.wrapping_sub(read_pos))
+                .checked_rem(bytes.len())
+                .unwrap_or(0);
             (iter.pos, iter.seq, iter.ts) = (cursor.pos, want, cursor.ts);
         } else {
             // Unplaced (`Cursor::since`): scan to the first entry numbered

@@ -55,6 +55,10 @@ use crate::metric::Series;
 use crate::varint;
 use crate::{bytes, record};
 
+/// Where sequence numbers stop moving on for skips: far below overflow, so
+/// neither a hostile `Dropped` count nor `starting_at` can make them wrap.
+const SEQ_CAP: u64 = u64::MAX >> 1;
+
 /// What [`Ring::validate`] found wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -241,7 +245,11 @@ impl<B> Ring<B> {
     /// assert_eq!(ring.push_log(0, Level::Info, b"t", b"the 42nd")?, 41);
     /// # Ok::<(), vitals_core::PushError>(())
     /// ```
+    ///
+    /// Numbers stop at 2^63 − 1 ([`Ring::next_seq`] never overflows), so a
+    /// larger `seq` starts there.
     pub const fn starting_at(mut self, seq: u64) -> Self {
+        let seq = if seq > SEQ_CAP { SEQ_CAP } else { seq };
         if self.len == 0 {
             self.first_seq = seq;
             self.next_seq = seq;
@@ -381,7 +389,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let class = log.level as usize;
         match self.reserve(size) {
             Ok(offset) => {
-                record::write_log(log, delta, body, self.buf.as_mut().get_mut(offset..).unwrap_or_default());
+                let slot = self.buf.as_mut().get_mut(offset..offset + size).unwrap_or_default();
+                record::write_log(log, delta, body, slot);
                 Ok(self.commit(timestamp_us, class))
             }
             Err(error) => Err(self.refuse(class, error)),
@@ -399,7 +408,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// `Dropped` count from a damaged or hostile stream cannot wrap them,
     /// and the event then reports the numbers it really skipped.
     fn skip_seq(&mut self, count: u64) -> u64 {
-        const SEQ_CAP: u64 = u64::MAX >> 1;
         let count = count.min(SEQ_CAP.saturating_sub(self.next_seq));
         self.next_seq += count;
         count
@@ -415,8 +423,12 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         class: usize,
         write: impl Fn(&mut [u8]) -> usize,
     ) -> Result<u64, PushError> {
-        let offset = self.reserve(write(&mut []))?;
-        write(self.buf.as_mut().get_mut(offset..).unwrap_or_default());
+        let size = write(&mut []);
+        let offset = self.reserve(size)?;
+        // Exactly the reserved bytes: a writer that disagreed with its own
+        // measurement could only cut its record, never reach a neighbour.
+        let written = write(self.buf.as_mut().get_mut(offset..offset + size).unwrap_or_default());
+        debug_assert_eq!(written, size, "a record writer measured one size and wrote another");
         Ok(self.commit(timestamp_us, class))
     }
 

@@ -1,7 +1,7 @@
 //! Byte positions wrap at `usize::MAX` (after 4 GiB of entries on a 32-bit
 //! core). A ring whose positions cross the wrap must behave exactly like
 //! one whose positions start at 0: the same entries, reads, copies and
-//! frames, and `validate` content throughout.
+//! frames, and `validate` passing throughout.
 
 use super::{Cursor, Policy, Ring};
 use crate::entry::Event;

@@ -138,6 +138,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> SharedRing<B> {
 }
 
 #[cold]
+#[allow(clippy::panic, reason = "documented: re-entering `with` is a caller bug, as for `RefCell`")]
 fn unreachable_reentry() -> ! {
     // `with` is documented to be non-reentrant; reaching here is a bug in
     // the caller's closure, not bad input, so a panic names it clearly.

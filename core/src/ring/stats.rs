@@ -1,6 +1,8 @@
 //! What a ring has done: entries written, dropped and overwritten, in all
 //! and (with the `level-stats` feature) per level, metric and event.
 
+use core::fmt;
+
 #[cfg(feature = "level-stats")]
 use crate::entry::{CLASSES, CLASS_EVENT, CLASS_METRIC};
 #[cfg(feature = "level-stats")]
@@ -50,8 +52,7 @@ const OVERWRITTEN: usize = 2;
 /// wrapping `u32`). Without `level-stats` only the totals are kept; with
 /// it, one count per class (the log levels, then metrics, then events) and
 /// the totals are their sums, so a push bumps a single counter either way.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Counters {
     #[cfg(not(feature = "level-stats"))]
     counts: [u32; 3],
@@ -107,6 +108,30 @@ impl Counters {
     #[cfg(feature = "level-stats")]
     fn at(&self, which: usize, class: usize) -> u32 {
         self.counts.get(which).and_then(|counts| counts.get(class)).copied().unwrap_or(0)
+    }
+}
+
+/// The totals by name (the per-class table would print as bare numbers).
+impl fmt::Debug for Counters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Counters")
+            .field("written", &self.total(WRITTEN))
+            .field("dropped", &self.total(DROPPED))
+            .field("overwritten", &self.total(OVERWRITTEN))
+            .finish()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Counters {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Counters {{ written: {=u32}, dropped: {=u32}, overwritten: {=u32} }}",
+            self.total(WRITTEN),
+            self.total(DROPPED),
+            self.total(OVERWRITTEN)
+        );
     }
 }
 

@@ -96,8 +96,9 @@ struct Frame<'a> {
 }
 
 impl Frame<'_> {
-    /// Adds `bytes`; the caller checked they fit (an overflow would only
-    /// cut the frame, which then fails its checksum check on the receiver).
+    /// Adds `bytes`; the caller checked they fit. Were they not to, the
+    /// encoder would stop at the end of the output and `encode_frame`
+    /// would count the frame's entries lost rather than send a cut frame.
     fn push(&mut self, bytes: &[u8]) {
         self.digest.update(bytes);
         let _ = self.encoder.push(bytes);

@@ -129,7 +129,8 @@ impl<I2C: I2c> Lm75<I2C> {
     pub fn read_config(&mut self) -> Result<u16, Lm75Error<I2C::Error>> {
         let mut register = [0u8; 2];
         let len = self.model.config_len();
-        self.i2c.write_read(self.address, &[REG_CONFIG], &mut register[..len]).map_err(Lm75Error::I2c)?;
+        let read = register.get_mut(..len).unwrap_or_default(); // `len` is 1 or 2
+        self.i2c.write_read(self.address, &[REG_CONFIG], read).map_err(Lm75Error::I2c)?;
         Ok(match len {
             1 => u16::from(register[0]),
             _ => u16::from_be_bytes(register),
