@@ -94,7 +94,7 @@ use crate::mcu::ResetCause;
 /// "VTLR".
 const MAGIC: u32 = 0x5654_4C52;
 /// Bumped whenever the region's layout changes.
-const FORMAT: u32 = 2; // 2: the ring's byte positions became `usize`
+const FORMAT: u32 = 3; // 2: byte positions became `usize`; 3: the oldest record's offset is derived
 /// A panic was recorded in this ring and the program then reset.
 const FLAG_PANICKED: u32 = 1;
 /// Target of the entries written at boot.

@@ -7,8 +7,9 @@
 //! place (zero-copy).
 //!
 //! Every byte has a *position* that only grows (wrapping at `usize::MAX`,
-//! so a 32-bit core keeps 32-bit counters); the ring remembers the buffer
-//! offsets of the oldest and the next record beside their positions.
+//! so a 32-bit core keeps 32-bit counters); the ring remembers the
+//! positions of the oldest and the next record and the buffer offset of the
+//! next one (the oldest's is that offset minus the bytes in use).
 //! Cursors remember positions, so a reader resumes in O(1) and can tell
 //! when the entries it wanted were overwritten.
 //!
@@ -180,9 +181,10 @@ pub struct Ring<B> {
     /// integer, so any bit pattern is a `Ring` value that
     /// [`Ring::validate`] can judge (see there).
     policy: u8,
-    /// Position (wrapping) and buffer offset of the oldest record.
+    /// Position (wrapping) of the oldest record; its buffer offset is
+    /// `write_off` less the bytes in use (see `read_off`), which keeps the
+    /// two offsets from ever disagreeing and `Ring` small.
     read_pos: usize,
-    read_off: usize,
     /// Position (wrapping) and buffer offset where the next record goes.
     write_pos: usize,
     write_off: usize,
@@ -195,8 +197,9 @@ pub struct Ring<B> {
     last_ts: u64,
     /// Records stored.
     len: u32,
-    /// Entries refused since the last `Dropped` event was written.
-    pending_dropped: u64,
+    /// Entries refused since the last `Dropped` event was written
+    /// (saturating: a ring refusing 2^32 entries in a row is stuck anyway).
+    pending_dropped: u32,
     /// Unix µs minus ring µs, from the newest `Anchor` event, when
     /// `anchored` is non-zero.
     anchor: i64,
@@ -219,7 +222,6 @@ impl<B> Ring<B> {
                 Policy::DropNewest => 1,
             },
             read_pos: 0,
-            read_off: 0,
             write_pos: 0,
             write_off: 0,
             first_seq: 0,
@@ -519,7 +521,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     #[cold]
     fn refuse(&mut self, class: usize, error: PushError) -> PushError {
         self.counters.refused(class);
-        self.pending_dropped += 1;
+        self.pending_dropped = self.pending_dropped.saturating_add(1);
         error
     }
 
@@ -539,7 +541,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     fn write_dropped_event(&mut self, timestamp_us: u64) {
         // The lost entries own the sequence numbers before the event.
         let before = self.next_seq;
-        let count = self.skip_seq(self.pending_dropped);
+        let count = self.skip_seq(u64::from(self.pending_dropped));
         let delta = self.delta(timestamp_us);
         if self.store(timestamp_us, CLASS_EVENT, |out| record::write_dropped(out, count, delta)).is_ok() {
             self.pending_dropped = 0;
@@ -581,7 +583,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             let tail = capacity - self.write_off;
             let needed = if size <= tail { size } else { tail + size };
             while self.used_bytes() + needed > capacity && self.len > 0 {
-                let leading_pad = self.buf.as_ref().get(self.read_off) == Some(&0);
+                let leading_pad = self.buf.as_ref().get(self.read_off()) == Some(&0);
                 if self.policy == 1 && !leading_pad {
                     return Err(PushError::Full);
                 }
@@ -590,7 +592,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             if self.len == 0 {
                 // Only padding (or nothing) left: forget it.
                 self.read_pos = self.write_pos;
-                self.read_off = self.write_off;
             }
             if self.used_bytes() + needed <= capacity {
                 break;
@@ -600,7 +601,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             self.write_pos = self.write_pos.wrapping_add(tail);
             self.write_off = 0;
             self.read_pos = self.write_pos;
-            self.read_off = 0;
         }
         let tail = capacity - self.write_off;
         if size > tail {
@@ -616,8 +616,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// Removes the oldest record (or pad). `overwrite` counts it as lost.
     #[inline]
     fn evict_oldest(&mut self, overwrite: bool) {
-        let capacity = self.capacity();
-        match record::header(self.buf.as_ref().get(self.read_off..).unwrap_or_default()) {
+        let (capacity, read_off) = (self.capacity(), self.read_off());
+        match record::header(self.buf.as_ref().get(read_off..).unwrap_or_default()) {
             // Damaged bookkeeping (see `validate`): start over, never underflow.
             Ok(Some(header)) if self.len == 0 || header.size > self.used_bytes() => {
                 self.reset_storage();
@@ -629,9 +629,13 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
                 self.base_ts = self.base_ts.wrapping_add(header.delta as u64);
                 self.first_seq = self.first_seq.saturating_add(1).saturating_add(header.seq_skip);
                 self.len -= 1;
-                self.advance_read(header.size, capacity);
+                self.advance_read(header.size);
             }
-            Ok(None) => self.advance_read(capacity - self.read_off, capacity),
+            // A pad: the rest of the buffer is unused.
+            Ok(None) => match capacity.checked_sub(read_off) {
+                Some(rest) if rest > 0 => self.advance_read(rest),
+                _ => self.reset_storage(),
+            },
             // Only our own writes are here, so this cannot happen; if memory
             // was corrupted, start over rather than loop or panic.
             Err(_) => self.reset_storage(),
@@ -639,11 +643,19 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     #[inline]
-    fn advance_read(&mut self, by: usize, capacity: usize) {
+    fn advance_read(&mut self, by: usize) {
         self.read_pos = self.read_pos.wrapping_add(by);
-        self.read_off += by;
-        if self.read_off == capacity {
-            self.read_off = 0;
+    }
+
+    /// Buffer offset of the oldest record: the bytes in use (padding
+    /// included) end at `write_off`, wrapping at the capacity.
+    fn read_off(&self) -> usize {
+        let used = self.used_bytes();
+        match self.write_off.checked_sub(used) {
+            Some(off) => off,
+            // Damaged positions (`validate` rejects them) give an offset
+            // out of range, which every read treats as no record.
+            None => (self.write_off + self.capacity()).wrapping_sub(used),
         }
     }
 
@@ -651,7 +663,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         // Which classes they were is not known: counted as events.
         self.counters.overwrote(CLASS_EVENT, self.len);
         self.read_pos = self.write_pos;
-        self.read_off = self.write_off;
         self.first_seq = self.next_seq;
         self.base_ts = self.last_ts;
         self.len = 0;
@@ -682,16 +693,15 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// Removes every entry. Sequence numbers go on from where they were.
     pub fn clear(&mut self) {
         self.read_pos = self.write_pos;
-        self.read_off = self.write_off;
         self.first_seq = self.next_seq;
         self.base_ts = self.last_ts;
         self.len = 0;
     }
 
     fn skip_padding(&mut self) {
-        if self.len > 0 && self.buf.as_ref().get(self.read_off) == Some(&0) {
-            let capacity = self.capacity();
-            self.advance_read(capacity - self.read_off, capacity);
+        let read_off = self.read_off();
+        if self.len > 0 && self.buf.as_ref().get(read_off) == Some(&0) {
+            self.advance_read(self.capacity() - read_off);
         }
     }
 
@@ -700,7 +710,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         Iter::new(
             self.buf.as_ref(),
             self.read_pos,
-            self.read_off,
+            self.read_off(),
             self.write_pos,
             self.first_seq,
             self.base_ts,
@@ -789,17 +799,14 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         if capacity == 0 {
             return if self.len == 0 { Ok(()) } else { Err(Corruption::Positions) };
         }
-        if self.read_off >= capacity
-            || self.write_off >= capacity
-            || (self.read_off + used) % capacity != self.write_off
-        {
+        if self.write_off >= capacity {
             return Err(Corruption::Positions);
         }
         if self.next_seq < self.first_seq {
             return Err(Corruption::Sequence);
         }
         // Walk the records exactly as a reader would, checking each step.
-        let (mut left, mut off, mut seq) = (used, self.read_off, self.first_seq);
+        let (mut left, mut off, mut seq) = (used, self.read_off(), self.first_seq);
         let mut count: u32 = 0;
         let bytes = self.buf.as_ref();
         while left > 0 {
@@ -835,7 +842,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             len: self.len as usize,
             first_seq: self.first_seq,
             next_seq: self.next_seq,
-            pending_dropped: self.pending_dropped,
+            pending_dropped: u64::from(self.pending_dropped),
             counters: self.counters,
             truncated: self.truncated,
         }
@@ -843,7 +850,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
 
     /// What a cursor needs to start at the oldest entry.
     pub(crate) fn start(&self) -> (usize, usize, u64, u64) {
-        (self.read_pos, self.read_off, self.first_seq, self.base_ts)
+        (self.read_pos, self.read_off(), self.first_seq, self.base_ts)
     }
 
     pub(crate) fn write_pos(&self) -> usize {
