@@ -243,7 +243,7 @@ fn check_frame(frame: &[u8]) -> Result<(Header, &[u8]), DecodeError> {
         return Err(DecodeError::Header);
     }
     let (body, crc) = frame.split_last_chunk::<CRC_LEN>().ok_or(DecodeError::Header)?;
-    if checksum::CRC.checksum(body) != u32::from_le_bytes(*crc) {
+    if checksum::checksum(body) != u32::from_le_bytes(*crc) {
         return Err(DecodeError::Checksum);
     }
     let &[version, flags, ref fields @ ..] = body else { return Err(DecodeError::Header) };
@@ -292,7 +292,7 @@ mod tests {
         let len = cobs::decode(&out[..frame.bytes - 1], &mut raw).unwrap().frame_size();
         let body_len = len - CRC_LEN;
         raw[0] = version;
-        let crc = checksum::CRC.checksum(&raw[..body_len]).to_le_bytes();
+        let crc = checksum::checksum(&raw[..body_len]).to_le_bytes();
         raw[body_len..len].copy_from_slice(&crc);
         let mut encoded = std::vec![0u8; cobs::max_encoding_length(len) + 1];
         let n = cobs::encode(&raw[..len], &mut encoded);

@@ -40,8 +40,7 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
     let lost = reader.lost();
     let (first_seq, base_ts) = reader.position();
 
-    let mut frame =
-        Frame { digest: checksum::digest(), encoder: cobs::CobsEncoder::new(&mut *out), raw_len: 0 };
+    let mut frame = Frame::new(out);
     frame.push(&[VERSION, if anchor.is_some() { FLAG_ANCHOR } else { 0 }]);
     frame.push_varint(first_seq);
     frame.push_varint(base_ts);
@@ -73,35 +72,34 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
     if entries == 0 {
         return EncodedFrame { bytes: 0, entries: 0, lost, more: false };
     }
-    let crc = frame.digest.finalize().to_le_bytes();
-    let pushed = frame.encoder.push(&crc);
-    let body = frame.encoder.finalize();
-    match out.get_mut(body) {
-        Some(terminator) if pushed.is_ok() => {
-            *terminator = 0;
-            EncodedFrame { bytes: body + 1, entries, lost, more }
-        }
+    match frame.finish() {
+        Some(bytes) => EncodedFrame { bytes, entries, lost, more },
         // Cannot happen (`fits` allowed for the worst case); if it did, the
         // entries passed are counted lost, never dropped silently.
         _ => EncodedFrame { bytes: 0, entries: 0, lost: lost + entries as u64, more: true },
     }
 }
 
-/// A frame being encoded: its checksum, its COBS body, and its size
-/// before encoding.
+/// A frame being encoded in one pass: its checksum and
+/// its COBS body, written as the bytes come.
 struct Frame<'a> {
     digest: checksum::Digest,
-    encoder: cobs::CobsEncoder<'a>,
+    body: Cobs<'a>,
     raw_len: usize,
 }
 
-impl Frame<'_> {
+impl<'a> Frame<'a> {
+    fn new(out: &'a mut [u8]) -> Self {
+        Frame { digest: checksum::Digest::new(), body: Cobs::new(out), raw_len: 0 }
+    }
+
     /// Adds `bytes`; the caller checked they fit. Were they not to, the
-    /// encoder would stop at the end of the output and `encode_frame`
-    /// would count the frame's entries lost rather than send a cut frame.
+    /// writes past the end are skipped and [`Frame::finish`] says so, so
+    /// `encode_frame` counts the frame's entries lost rather than send a
+    /// cut frame.
     fn push(&mut self, bytes: &[u8]) {
         self.digest.update(bytes);
-        let _ = self.encoder.push(bytes);
+        self.body.push(bytes);
         self.raw_len += bytes.len();
     }
 
@@ -109,5 +107,108 @@ impl Frame<'_> {
         let mut field = [0u8; varint::MAX_LEN];
         let len = varint::write(value, &mut field);
         self.push(field.get(..len).unwrap_or_default());
+    }
+
+    /// Appends the checksum and ends the frame: its length with the
+    /// terminator, or `None` when it did not all fit.
+    fn finish(self) -> Option<usize> {
+        let Frame { digest, mut body, .. } = self;
+        body.push(&digest.finalize().to_le_bytes());
+        body.finish()
+    }
+}
+
+/// A COBS encoder writing byte by byte into a buffer. The `cobs` crate's
+/// encoder needs three times the flash, which a firmware's size budget
+/// cannot spare; `tests::frames_match_the_cobs_crate` holds this one to
+/// its output byte for byte.
+///
+/// `out[code_at]` is the code byte of the block being written, `at` the
+/// next free byte. A block closes at a zero byte, or after 254 non-zero
+/// bytes (code `0xFF`, no zero implied); a body that ends right after a
+/// full block gets no empty block after it, as the `cobs` crate writes.
+struct Cobs<'a> {
+    out: &'a mut [u8],
+    code_at: usize,
+    at: usize,
+    after_full: bool,
+}
+
+impl<'a> Cobs<'a> {
+    fn new(out: &'a mut [u8]) -> Self {
+        Cobs { out, code_at: 0, at: 1, after_full: false }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if byte == 0 {
+                self.close_block(false);
+            } else {
+                self.put(self.at, byte);
+                self.at += 1;
+                if self.at - self.code_at == 0xFF {
+                    self.close_block(true);
+                }
+            }
+        }
+    }
+
+    /// A write past the end is skipped; `finish` then reports the overflow.
+    fn put(&mut self, at: usize, byte: u8) {
+        if let Some(slot) = self.out.get_mut(at) {
+            *slot = byte;
+        }
+    }
+
+    fn close_block(&mut self, full: bool) {
+        self.put(self.code_at, (self.at - self.code_at) as u8);
+        self.code_at = self.at;
+        self.at += 1;
+        self.after_full = full;
+    }
+
+    /// Closes the last block and writes the `0x00` terminator: the bytes
+    /// written, or `None` when they did not all fit.
+    fn finish(mut self) -> Option<usize> {
+        let body = if self.after_full && self.at == self.code_at + 1 {
+            self.code_at
+        } else {
+            self.put(self.code_at, (self.at - self.code_at) as u8);
+            self.at
+        };
+        *self.out.get_mut(body)? = 0;
+        Some(body + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::level::Level;
+    use crate::ring::Policy;
+    use std::vec;
+    use std::vec::Vec;
+
+    /// The hand-written COBS writes exactly what the `cobs` crate writes,
+    /// across block boundaries (254-byte runs), zero bytes and frames
+    /// ending right after a full block.
+    #[test]
+    fn frames_match_the_cobs_crate() {
+        for len in 0..700 {
+            let message: Vec<u8> =
+                (0..len).map(|i| if i % 300 == 7 { 0 } else { 1 + (i % 250) as u8 }).collect();
+            let mut ring = Ring::new(vec![0u8; 2048], Policy::OverwriteOldest);
+            ring.push_log(len as u64, Level::Info, b"t", &message).unwrap();
+            let mut out = [0u8; MAX_FRAME_LEN];
+            let frame = encode_frame(&ring, &mut Cursor::new(), &mut out);
+            assert_eq!(frame.entries, 1, "message of {len} bytes");
+            let body = &out[..frame.bytes - 1];
+            let mut raw = [0u8; MAX_FRAME_LEN];
+            let raw_len = cobs::decode(body, &mut raw).unwrap().frame_size();
+            let mut again = vec![0u8; cobs::max_encoding_length(raw_len)];
+            let n = cobs::encode(&raw[..raw_len], &mut again);
+            assert_eq!(body, &again[..n], "message of {len} bytes");
+            assert_eq!(out[frame.bytes - 1], 0);
+        }
     }
 }
