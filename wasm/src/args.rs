@@ -1,86 +1,140 @@
-//! Reading arguments that come from JavaScript: every wrong type is a
-//! `TypeError` and every out-of-range value a `RangeError`, each saying
-//! which argument and what is accepted, so no input can reach a panic.
-//! Fields are read and type-checked in `bridge.js`; names and levels are
-//! parsed here with the core's parsers. Messages are `Fault`s.
+//! Reading arguments that come from JavaScript. The checks are in
+//! `bridge.js` (every wrong type a `TypeError`, every out-of-range value a
+//! `RangeError`, each naming the argument and what is accepted), which
+//! hands the module plain numbers; this is the Rust side of each, so no
+//! input can reach a panic.
 
 use alloc::string::String;
 
 use vitals_core::{Level, LevelFilter, Unit};
 use wasm_bindgen::JsValue;
 
-use crate::bridge::{vitals_bool_field, vitals_field, vitals_number_field};
-use crate::fault::Fault;
+use crate::bridge::{
+    vitals_interval, vitals_level, vitals_metric_args, vitals_options, vitals_query, vitals_rule,
+    vitals_target_level,
+};
 
-/// The text of a string argument.
-pub(crate) fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| Fault::NotAString.with(what, ""))
+/// How `vitals_level` reads a level argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+enum LevelMode {
+    /// A level: a name or 0–5; `"off"` is refused.
+    Level,
+    /// A level filter: a level, or `"off"` / 6.
+    Filter,
+    /// A console setting: a level filter, `true` (all) or `false` (none).
+    Console,
 }
 
-/// A level: a name (`"info"`, `"warning"`, `"crit"`, any case) or a number
+/// A level filter from the number `bridge.js` returns (0–6).
+fn filter(code: u32) -> LevelFilter {
+    u8::try_from(code).ok().and_then(LevelFilter::from_u8).unwrap_or(LevelFilter::Off)
+}
+
+/// `level`: a name (`"info"`, `"warning"`, `"crit"`, any case) or a number
 /// 0 (trace) to 5 (critical).
-pub(crate) fn level(value: &JsValue, what: &str) -> Result<Level, JsValue> {
-    level_filter(value, what)?.min_level().ok_or_else(|| Fault::Off.with(what, ""))
+pub(crate) fn level(value: &JsValue) -> Result<Level, JsValue> {
+    Ok(filter(vitals_level(value, LevelMode::Level as u32)?).min_level().unwrap_or(Level::Critical))
 }
 
-/// A level filter: a level, or `"off"` / 6 for nothing.
-pub(crate) fn level_filter(value: &JsValue, what: &str) -> Result<LevelFilter, JsValue> {
-    if let Some(name) = value.as_string() {
-        return name.parse::<LevelFilter>().map_err(|_| Fault::NotALevel.with(what, &name));
-    }
-    if let Some(number) = value.as_f64() {
-        return integer(number)
-            .and_then(|n| u8::try_from(n).ok())
-            .and_then(LevelFilter::from_u8)
-            .ok_or_else(|| Fault::LevelNumber.with(what, ""));
-    }
-    Err(Fault::LevelType.with(what, ""))
+/// `level` as a filter: a level, or `"off"` / 6 for nothing.
+pub(crate) fn level_filter(value: &JsValue) -> Result<LevelFilter, JsValue> {
+    Ok(filter(vitals_level(value, LevelMode::Filter as u32)?))
 }
 
-/// A unit: a word or symbol (`"bytes"`, `"B"`, `"%"`, `"ms"`).
-pub(crate) fn unit(value: &JsValue) -> Result<Option<Unit>, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    let name = text(value, "unit")?;
-    Unit::parse(&name).map(Some).ok_or_else(|| Fault::Unit.error())
+/// `level` of `setConsole`: a level filter, `true` or `false`.
+pub(crate) fn console(value: &JsValue) -> Result<LevelFilter, JsValue> {
+    Ok(filter(vitals_level(value, LevelMode::Console as u32)?))
 }
 
-/// `n` when it is a whole number from 0 to 2^53 − 1.
-pub(crate) fn integer(n: f64) -> Option<u64> {
-    /// Largest integer a JavaScript number holds exactly (2^53 − 1).
-    const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
-    ((0.0..=MAX_SAFE_INTEGER).contains(&n) && (n as u64) as f64 == n).then_some(n as u64)
+/// The options of `new Vitals(options)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Options {
+    /// Ring size in bytes, 256 B to 256 MiB.
+    pub(crate) capacity: usize,
+    pub(crate) level: LevelFilter,
+    pub(crate) console: LevelFilter,
 }
 
-/// An options object as given (`undefined` and `null` are an empty one);
-/// anything else that is not an object is a `TypeError`.
-pub(crate) fn options<'a>(value: &'a JsValue, what: &str) -> Result<&'a JsValue, JsValue> {
-    if value.is_undefined() || value.is_null() || value.is_object() {
-        Ok(value)
-    } else {
-        Err(Fault::NotAnObject.with(what, ""))
-    }
+/// `options` of `new Vitals(options)`, with the defaults filled in.
+pub(crate) fn options(value: &JsValue) -> Result<Options, JsValue> {
+    let packed = vitals_options(value)? as u64;
+    Ok(Options {
+        capacity: (packed >> 8) as usize,
+        level: filter((packed >> 4) as u32 & 0xf),
+        console: filter(packed as u32 & 0xf),
+    })
 }
 
-/// `options[key]` when present and not `undefined`/`null`. A getter that
-/// throws makes the whole call throw the same error.
-pub(crate) fn field(options: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
-    let value = vitals_field(options, key)?;
-    Ok((!value.is_undefined()).then_some(value))
+/// The query of `entries(query)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Query {
+    /// First sequence number wanted.
+    pub(crate) since: u64,
+    /// At most this many entries.
+    pub(crate) limit: u64,
+    /// Log entries below this level are left out.
+    pub(crate) level: LevelFilter,
+    /// Only entries of this kind: 0 log, 1 metric, 2 event; 3 any.
+    pub(crate) kind: u8,
 }
 
-/// `options[key]` as a number, when present; `what` names `options`.
-pub(crate) fn number_field(options: &JsValue, key: &str, what: &str) -> Result<Option<f64>, JsValue> {
-    vitals_number_field(options, key, what, false)
+/// `query` of `entries(query)`.
+pub(crate) fn query(value: &JsValue) -> Result<Query, JsValue> {
+    let mut out = [0.0; 4];
+    vitals_query(value, &mut out)?;
+    Ok(Query { since: out[0] as u64, limit: out[1] as u64, level: filter(out[2] as u32), kind: out[3] as u8 })
 }
 
-/// `options[key]` as a whole number from 0 to 2^53 − 1, when present.
-pub(crate) fn integer_field(options: &JsValue, key: &str, what: &str) -> Result<Option<u64>, JsValue> {
-    Ok(vitals_number_field(options, key, what, true)?.map(|n| n as u64))
+/// The rule of `addRule(rule)`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct RuleArgs {
+    /// The metric's name.
+    pub(crate) metric: String,
+    pub(crate) instance: u16,
+    /// Warn, error, critical.
+    pub(crate) thresholds: [Option<f64>; 3],
+    /// Samples in a row, 1 to 255.
+    pub(crate) for_samples: u8,
+    pub(crate) hysteresis: f64,
+    /// Low values are bad.
+    pub(crate) below: bool,
 }
 
-/// `options[key]` as a boolean, when present.
-pub(crate) fn bool_field(options: &JsValue, key: &str, what: &str) -> Result<Option<bool>, JsValue> {
-    vitals_bool_field(options, key, what)
+/// `rule` of `addRule(rule)`.
+pub(crate) fn rule(value: &JsValue) -> Result<RuleArgs, JsValue> {
+    let mut out = [0.0; 8];
+    let metric = vitals_rule(value, &mut out)?;
+    let given = out[7] as u8;
+    let threshold = |i: usize| (given & 1 << i != 0).then_some(out[4 + i]);
+    Ok(RuleArgs {
+        metric,
+        instance: out[0] as u16,
+        thresholds: [threshold(0), threshold(1), threshold(2)],
+        for_samples: out[1] as u8,
+        hysteresis: out[2],
+        below: out[3] != 0.0,
+    })
+}
+
+/// `metric(name, value, unit)`: the name, the value and the unit if given.
+pub(crate) fn metric(
+    name: &JsValue,
+    value: &JsValue,
+    unit: &JsValue,
+) -> Result<(String, f64, Option<Unit>), JsValue> {
+    let unit = vitals_metric_args(name, value, unit)?;
+    let unit = u8::try_from(unit).ok().and_then(Unit::from_code);
+    Ok((name.as_string().unwrap_or_default(), value.as_f64().unwrap_or(f64::NAN), unit))
+}
+
+/// `setTargetLevel(target, level)`: the target and the filter.
+pub(crate) fn target_level(target: &JsValue, level: &JsValue) -> Result<(String, LevelFilter), JsValue> {
+    let level = filter(vitals_target_level(target, level)?);
+    Ok((target.as_string().unwrap_or_default(), level))
+}
+
+/// `intervalMs` of `start`: 10 ms to 2^31 − 1 ms.
+pub(crate) fn interval(value: &JsValue) -> Result<f64, JsValue> {
+    vitals_interval(value)
 }

@@ -1,8 +1,9 @@
 // The JavaScript half of the `Vitals` class: what is cheaper to do on this
 // side of the boundary than to carry in the module. The `log` arguments
-// are encoded straight into the module's memory; entries, counters and
-// reports arrive as compact byte rows and become plain objects here;
-// errors, console lines and number text are made here too.
+// are encoded straight into the module's memory; the other arguments are
+// checked here and handed over as numbers; entries, counters and reports
+// arrive as compact byte rows and become plain objects here; errors,
+// console lines and number text are made here too.
 
 let memory = null;
 let bytes = new Uint8Array(0);
@@ -60,26 +61,11 @@ export function vitals_log_args(target, message, ptr, tcap, mcap) {
 // `%` is `detail` (cut to 24 characters).
 const FAULTS = [
   [TypeError, "$ must be a string"],
-  [RangeError, '$ cannot be "off" here: use trace, debug, info, warn, error or critical'],
-  [RangeError, '$ "%" is not a level: use trace, debug, info, warn, error, critical or off'],
-  [RangeError, "$ must be an integer from 0 (trace) to 6 (off)"],
-  [TypeError, '$ must be a level name such as "info" or a number 0–6'],
-  [RangeError, "unit must be one of none, percent (%), bytes (B), seconds (s), milliseconds (ms), celsius, hertz (Hz), volts (V)"],
-  [TypeError, "$ must be an object"],
-  [TypeError, "$ must be a number"],
   [Error, "Vitals is busy: it was called from inside one of its own calls (a console override?)"],
-  [RangeError, "options.capacityBytes must be from 256 to 268435456 (256 MiB)"],
   [RangeError, "options.capacityBytes is more memory than the page can have"],
   [RangeError, "the metric registry cannot hold the browser metrics"],
   [TypeError, 'metric "$" has unit %; record it without a unit or with that one'],
-  [RangeError, "intervalMs must be from 10 to 2147483647"],
-  [RangeError, 'query.type must be "log", "metric" or "event"'],
-  [RangeError, "target must not be empty: use setLevel for the default"],
   [RangeError, "target rule refused: targets are at most 64 bytes and an instance holds 16 rules"],
-  [TypeError, "rule.metric must be a metric name"],
-  [RangeError, "rule.instance must be at most 65535"],
-  [TypeError, "a rule needs at least one of warn, error, critical"],
-  [RangeError, "rule.for must be from 1 to 255 samples"],
   [RangeError, 'rule.metric "$" is not known: use a catalog or browser.* name, or record it once with metric()'],
   [RangeError, "rule table is full (32 rules)"],
   [RangeError, "rule thresholds must be ordered warn <= error <= critical (>= with below: true)"],
@@ -96,30 +82,169 @@ export function vitals_fault(code, what, detail) {
   return new Kind(message.replace("$", () => what).replace("%", () => cut));
 }
 
+// Argument checks. Each throws a TypeError or RangeError naming the
+// argument; the module gets plain numbers (see `args.rs`).
+
+const LEVEL_NAMES = {
+  __proto__: null, trace: 0, all: 0, debug: 1, info: 2, warn: 3, warning: 3, error: 4, err: 4,
+  critical: 5, crit: 5, fatal: 5, off: 6, none: 6,
+};
+// Units by their code in the core (`Unit::code`): word, symbol.
+const UNITS = [
+  ["none", ""], ["percent", "%"], ["bytes", "B"], ["seconds", "s"], ["milliseconds", "ms"],
+  ["celsius", "°C"], ["hertz", "Hz"], ["volts", "V"],
+];
+// What Rust's `str::trim` takes off: Unicode white space, which is \s
+// without U+FEFF, plus U+0085.
+const SPACE = /^(?:[^\S\uFEFF]|\x85)+|(?:[^\S\uFEFF]|\x85)+$/g;
+const KINDS = ["log", "metric", "event"];
+
+function typeError(what, must) {
+  return new TypeError(`${what} must be ${must}`);
+}
+
+// A level filter, 0 (trace) to 6 (off), from a name (any case, and the
+// core's aliases) or a number.
+function levelFilter(value, what) {
+  if (typeof value === "string") {
+    const level = LEVEL_NAMES[value.replace(SPACE, "").toLowerCase()];
+    if (level !== undefined) return level;
+    const cut = [...value].slice(0, 24).join("");
+    throw new RangeError(`${what} "${cut}" is not a level: use trace, debug, info, warn, error, critical or off`);
+  }
+  if (typeof value === "number") {
+    if (Number.isInteger(value) && value >= 0 && value <= 6) return value;
+    throw new RangeError(`${what} must be an integer from 0 (trace) to 6 (off)`);
+  }
+  throw typeError(what, 'a level name such as "info" or a number 0–6');
+}
+
+// An options object as given (undefined and null are an empty one).
+function options(value, what) {
+  if (value != null && typeof value !== "object") throw typeError(what, "an object");
+  return value;
+}
+
 // `object[key]`, undefined when it is null or the object is absent; a
 // getter that throws makes the caller throw the same.
-export function vitals_field(object, key) {
+function field(object, key) {
   const value = object == null ? undefined : object[key];
   return value === null ? undefined : value;
 }
 
 // `object[key]` as a number (a whole one from 0 to 2^53 - 1 when `whole`),
 // undefined when absent; `what` is the object's name in the error.
-export function vitals_number_field(object, key, what, whole) {
-  const value = vitals_field(object, key);
+function number(object, key, what, whole) {
+  const value = field(object, key);
   if (value === undefined) return undefined;
-  if (typeof value !== "number") throw new TypeError(`${what}.${key} must be a number`);
+  if (typeof value !== "number") throw typeError(`${what}.${key}`, "a number");
   if (whole && !(Number.isSafeInteger(value) && value >= 0)) {
     throw new RangeError(`${what}.${key} must be a whole number from 0 to 2^53 - 1`);
   }
   return value;
 }
 
-// `object[key]` as a boolean, undefined when absent.
-export function vitals_bool_field(object, key, what) {
-  const value = vitals_field(object, key);
-  if (value === undefined || typeof value === "boolean") return value;
-  throw new TypeError(`${what}.${key} must be true or false`);
+// A level (mode 0: "off" refused), level filter (1) or console setting
+// (2: also true and false), 0 to 6.
+function levelArg(value, what, mode) {
+  if (mode === 2 && typeof value === "boolean") return value ? 0 : 6;
+  const filter = levelFilter(value, what);
+  if (mode === 0 && filter === 6) {
+    throw new RangeError(`${what} cannot be "off" here: use trace, debug, info, warn, error or critical`);
+  }
+  return filter;
+}
+
+// The argument `level` of `log`, `setLevel` and `setConsole` (see `levelArg`).
+export function vitals_level(value, mode) {
+  return levelArg(value, "level", mode);
+}
+
+// `new Vitals(options)`: capacity * 256 + level * 16 + console.
+export function vitals_options(value) {
+  const o = options(value, "options");
+  const capacity = number(o, "capacityBytes", "options", true) ?? 65536;
+  if (capacity < 256 || capacity > 268435456) {
+    throw new RangeError("options.capacityBytes must be from 256 to 268435456 (256 MiB)");
+  }
+  let given = field(o, "level");
+  const level = given === undefined ? 2 : levelFilter(given, "options.level");
+  given = field(o, "console");
+  return capacity * 256 + level * 16 + (given === undefined ? 0 : levelArg(given, "options.console", 2));
+}
+
+// `entries(query)` into `out`: since, limit (Infinity for none), level
+// filter, type (0 log, 1 metric, 2 event, 3 any).
+export function vitals_query(value, out) {
+  const q = options(value, "query");
+  out[0] = number(q, "since", "query", true) ?? 0;
+  out[1] = number(q, "limit", "query", true) ?? Infinity;
+  const level = field(q, "level");
+  out[2] = level === undefined ? 0 : levelFilter(level, "query.level");
+  const type = field(q, "type");
+  out[3] = 3;
+  if (type !== undefined) {
+    if (typeof type !== "string") throw typeError("query.type", "a string");
+    out[3] = KINDS.indexOf(type);
+    if (out[3] < 0) throw new RangeError('query.type must be "log", "metric" or "event"');
+  }
+}
+
+// `addRule(rule)`: the metric's name; into `out`: instance, for,
+// hysteresis, below (0 or 1), warn, error, critical, and which of the
+// three are given (bits 0 to 2).
+export function vitals_rule(rule, out) {
+  if (rule == null || typeof rule !== "object") throw typeError("rule", "an object");
+  const metric = field(rule, "metric");
+  if (metric === undefined) throw new TypeError("rule.metric must be a metric name");
+  if (typeof metric !== "string") throw typeError("rule.metric", "a string");
+  out[0] = number(rule, "instance", "rule", true) ?? 0;
+  if (out[0] > 65535) throw new RangeError("rule.instance must be at most 65535");
+  out[7] = 0;
+  ["warn", "error", "critical"].forEach((key, i) => {
+    const threshold = number(rule, key, "rule");
+    if (threshold !== undefined) {
+      out[4 + i] = threshold;
+      out[7] += 1 << i;
+    }
+  });
+  if (!out[7]) throw new TypeError("a rule needs at least one of warn, error, critical");
+  out[1] = number(rule, "for", "rule", true) ?? 1;
+  if (out[1] < 1 || out[1] > 255) throw new RangeError("rule.for must be from 1 to 255 samples");
+  out[2] = number(rule, "hysteresis", "rule") ?? 0;
+  const below = field(rule, "below");
+  if (below !== undefined && typeof below !== "boolean") throw typeError("rule.below", "true or false");
+  out[3] = below ? 1 : 0;
+  return metric;
+}
+
+// `metric(name, value, unit)`: checks the name and value; the unit's code,
+// or 255 when none is given.
+export function vitals_metric_args(name, value, unit) {
+  if (typeof name !== "string") throw typeError("name", "a string");
+  if (typeof value !== "number") throw typeError("value", "a number");
+  if (unit == null) return 255;
+  if (typeof unit !== "string") throw typeError("unit", "a string");
+  const code = UNITS.findIndex(([word, symbol]) => unit.toLowerCase() === word || (symbol && unit === symbol));
+  if (code >= 0) return code;
+  throw new RangeError(
+    "unit must be one of none, percent (%), bytes (B), seconds (s), milliseconds (ms), celsius, hertz (Hz), volts (V)",
+  );
+}
+
+// `setTargetLevel(target, level)`: checks the target; the level filter.
+export function vitals_target_level(target, level) {
+  if (typeof target !== "string") throw typeError("target", "a string");
+  const filter = levelFilter(level, "level");
+  if (!target.replace(SPACE, "")) throw new RangeError("target must not be empty: use setLevel for the default");
+  return filter;
+}
+
+// `start(intervalMs)`: the interval, checked.
+export function vitals_interval(value) {
+  if (typeof value !== "number") throw typeError("intervalMs", "a number");
+  if (value >= 10 && value <= 2147483647) return value;
+  throw new RangeError("intervalMs must be from 10 to 2147483647");
 }
 
 // A log line to the console method of its level (0 trace … 5 critical).

@@ -1,8 +1,9 @@
 //! The JavaScript half of the class (`bridge.js`) and the Rust side of
 //! each call into it. What is cheaper on that side of the boundary is done
 //! there: reading the `log` arguments straight into this module's memory,
-//! turning entry rows, counters and reports into plain objects, making
-//! errors and console lines, and writing numbers as text.
+//! checking the other arguments and handing them over as numbers (see
+//! `args.rs`), turning entry rows, counters and reports into plain
+//! objects, making errors and console lines, and writing numbers as text.
 //!
 //! The `log` arguments in one call: it checks both are strings, encodes
 //! them as UTF-8 straight into a buffer the caller owns (cut at a
@@ -27,24 +28,31 @@ extern "C" {
     ) -> i32;
     /// The error of `Fault` number `code` (see `fault.rs`).
     pub(crate) fn vitals_fault(code: u8, what: &str, detail: &str) -> JsValue;
-    /// `object[key]`, `undefined` when it is `null` or `object` is
-    /// `undefined`; a getter that throws makes this throw the same.
+    /// A level (`mode` 0), level filter (1) or console setting (2) named
+    /// `level`, as 0 (trace) to 6 (off).
     #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_field(object: &JsValue, key: &str) -> Result<JsValue, JsValue>;
-    /// `object[key]` as a number (a whole one from 0 to 2^53 − 1 when
-    /// `whole`), `None` when absent; a `TypeError` or `RangeError` naming
-    /// `what.key` otherwise.
+    pub(crate) fn vitals_level(value: &JsValue, mode: u32) -> Result<u32, JsValue>;
+    /// The options of `new Vitals(options)`: capacity × 256 + level × 16 + console.
     #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_number_field(
-        object: &JsValue,
-        key: &str,
-        what: &str,
-        whole: bool,
-    ) -> Result<Option<f64>, JsValue>;
-    /// `object[key]` as a boolean, `None` when absent.
+    pub(crate) fn vitals_options(value: &JsValue) -> Result<f64, JsValue>;
+    /// The query of `entries(query)` into `out`: since, limit, level, type.
     #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_bool_field(object: &JsValue, key: &str, what: &str)
-        -> Result<Option<bool>, JsValue>;
+    pub(crate) fn vitals_query(value: &JsValue, out: &mut [f64]) -> Result<(), JsValue>;
+    /// The rule of `addRule(rule)`: its metric's name; into `out`:
+    /// instance, for, hysteresis, below, warn, error, critical, and which
+    /// thresholds are given (bits 0–2).
+    #[wasm_bindgen(catch)]
+    pub(crate) fn vitals_rule(value: &JsValue, out: &mut [f64]) -> Result<String, JsValue>;
+    /// Checks `metric(name, value, unit)`; the unit's code, 255 for none given.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn vitals_metric_args(name: &JsValue, value: &JsValue, unit: &JsValue)
+        -> Result<u32, JsValue>;
+    /// Checks `setTargetLevel(target, level)`; the level filter, 0–6.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn vitals_target_level(target: &JsValue, level: &JsValue) -> Result<u32, JsValue>;
+    /// `intervalMs` of `start`, checked.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn vitals_interval(value: &JsValue) -> Result<f64, JsValue>;
     /// `target: message` to the console method for `level` (0–5).
     pub(crate) fn vitals_console(level: u8, target: &JsValue, message: &JsValue);
     /// `value` as JavaScript writes it, with `digits` decimals unless negative.

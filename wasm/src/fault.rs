@@ -1,6 +1,8 @@
-//! Every error the class throws, by number. The messages are in `FAULTS`
+//! Every error the module throws, by number. The messages are in `FAULTS`
 //! in `bridge.js`, in the same order, so the module carries none of their
 //! text: `$` in a message is filled with `what`, `%` with `detail`.
+//! (Wrong arguments are found and thrown by the checks in `bridge.js`:
+//! see `args.rs`.)
 
 use wasm_bindgen::JsValue;
 
@@ -13,46 +15,16 @@ use crate::bridge::vitals_fault;
 pub(crate) enum Fault {
     /// `$ must be a string`
     NotAString,
-    /// `$ cannot be "off" here: use trace, …`
-    Off,
-    /// `$ "%" is not a level: use trace, …`
-    NotALevel,
-    /// `$ must be an integer from 0 (trace) to 6 (off)`
-    LevelNumber,
-    /// `$ must be a level name such as "info" or a number 0–6`
-    LevelType,
-    /// `unit must be one of none, percent (%), …`
-    Unit,
-    /// `$ must be an object`
-    NotAnObject,
-    /// `$ must be a number`
-    NotANumber,
     /// `Vitals is busy: it was called from inside one of its own calls …`
     Busy,
-    /// `options.capacityBytes must be from 256 to 268435456 (256 MiB)`
-    Capacity,
     /// `options.capacityBytes is more memory than the page can have`
     NoMemory,
     /// `the metric registry cannot hold the browser metrics`
     NoRoomForBrowserMetrics,
     /// `metric "$" has unit %; record it without a unit or with that one`
     UnitMismatch,
-    /// `intervalMs must be from 10 to 2147483647`
-    Interval,
-    /// `query.type must be "log", "metric" or "event"`
-    QueryType,
-    /// `target must not be empty: use setLevel for the default`
-    EmptyTarget,
     /// `target rule refused: targets are at most 64 bytes and …`
     TargetRule,
-    /// `rule.metric must be a metric name`
-    RuleMetric,
-    /// `rule.instance must be at most 65535`
-    RuleInstance,
-    /// `a rule needs at least one of warn, error, critical`
-    NoThreshold,
-    /// `rule.for must be from 1 to 255 samples`
-    RuleFor,
     /// `rule.metric "$" is not known: use a catalog or browser.* name, …`
     UnknownMetric,
     /// `rule table is full (32 rules)`

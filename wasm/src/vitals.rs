@@ -22,6 +22,9 @@ use crate::rows::Rows;
 use crate::timer::Interval;
 use crate::transfer;
 
+// The limits below are checked where the arguments are read, in
+// `bridge.js` (see `args.rs`), which holds the same numbers.
+
 /// Ring size when the options name none: 64 KiB.
 pub const DEFAULT_CAPACITY: u64 = 64 * 1024;
 /// Smallest ring accepted.
@@ -141,26 +144,10 @@ impl Vitals {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "VitalsOptions")] options: &JsValue,
     ) -> Result<Vitals, JsValue> {
-        let options = args::options(options, "options")?;
-        let capacity = args::integer_field(options, "capacityBytes", "options")?.unwrap_or(DEFAULT_CAPACITY);
-        if !(MIN_CAPACITY..=MAX_CAPACITY).contains(&capacity) {
-            return Err(Fault::Capacity.error());
-        }
-        let level = match args::field(options, "level")? {
-            Some(value) => args::level_filter(&value, "options.level")?,
-            None => LevelFilter::Info,
-        };
-        let console = match args::field(options, "console")? {
-            None => LevelFilter::Trace,
-            Some(value) => match value.as_bool() {
-                Some(true) => LevelFilter::Trace,
-                Some(false) => LevelFilter::Off,
-                None => args::level_filter(&value, "options.console")?,
-            },
-        };
+        let args::Options { capacity, level, console } = args::options(options)?;
         let mut buffer = Vec::new();
-        buffer.try_reserve_exact(capacity as usize).map_err(|_| Fault::NoMemory.error())?;
-        buffer.resize(capacity as usize, 0u8);
+        buffer.try_reserve_exact(capacity).map_err(|_| Fault::NoMemory.error())?;
+        buffer.resize(capacity, 0u8);
         let mut ring = Ring::new(buffer, Policy::OverwriteOldest);
         let clock = DateClock::new();
         let now = clock.now_us();
@@ -193,7 +180,7 @@ impl Vitals {
         #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        let level = args::level(level, "level")?;
+        let level = args::level(level)?;
         self.push_log(level, target, message)
     }
 
@@ -260,9 +247,7 @@ impl Vitals {
         #[wasm_bindgen(unchecked_param_type = "number")] value: &JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | undefined")] unit: &JsValue,
     ) -> Result<Option<f64>, JsValue> {
-        let name = args::text(name, "name")?;
-        let value = value.as_f64().ok_or_else(|| Fault::NotANumber.with("value", ""))?;
-        let unit = args::unit(unit)?;
+        let (name, value, unit) = args::metric(name, value, unit)?;
         let mut state = self.state()?;
         let metric = match state.registry.find(&name) {
             Some(metric) => {
@@ -295,10 +280,7 @@ impl Vitals {
         &self,
         #[wasm_bindgen(js_name = intervalMs, unchecked_param_type = "number")] interval_ms: &JsValue,
     ) -> Result<(), JsValue> {
-        let ms = interval_ms.as_f64().ok_or_else(|| Fault::NotANumber.with("intervalMs", ""))?;
-        if !(MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&ms) {
-            return Err(Fault::Interval.error());
-        }
+        let ms = args::interval(interval_ms)?;
         self.stop();
         self.state()?.sample();
         let weak = Rc::downgrade(&self.state);
@@ -339,22 +321,7 @@ impl Vitals {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query = args::options(query, "query")?;
-        let since = args::integer_field(query, "since", "query")?.unwrap_or(0);
-        let limit = args::integer_field(query, "limit", "query")?.unwrap_or(u64::MAX);
-        let level = match args::field(query, "level")? {
-            Some(value) => args::level_filter(&value, "query.level")?,
-            None => LevelFilter::Trace,
-        };
-        let kind = match args::field(query, "type")? {
-            None => None,
-            Some(value) => match args::text(&value, "query.type")?.as_str() {
-                "log" => Some(0),
-                "metric" => Some(1),
-                "event" => Some(2),
-                _ => return Err(Fault::QueryType.error()),
-            },
-        };
+        let args::Query { since, limit, level, kind } = args::query(query)?;
         let state = self.state()?;
         let mut rows = Rows::default();
         let mut cursor = Cursor::since(since);
@@ -368,7 +335,7 @@ impl Vitals {
                 EntryKind::Metric(_) => (1, true),
                 _ => (2, true),
             };
-            if !passes || kind.is_some_and(|k| k != this_kind) {
+            if !passes || (kind != 3 && kind != this_kind) {
                 continue;
             }
             rows.entry(&entry, &state.registry);
@@ -440,7 +407,7 @@ impl Vitals {
         &self,
         #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: &JsValue,
     ) -> Result<(), JsValue> {
-        let filter = args::level_filter(level, "level")?;
+        let filter = args::level_filter(level)?;
         self.state()?.filters.set_default(filter);
         Ok(())
     }
@@ -453,11 +420,7 @@ impl Vitals {
         #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
         #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: &JsValue,
     ) -> Result<(), JsValue> {
-        let target = args::text(target, "target")?;
-        let filter = args::level_filter(level, "level")?;
-        if target.trim().is_empty() {
-            return Err(Fault::EmptyTarget.error());
-        }
+        let (target, filter) = args::target_level(target, level)?;
         self.state()?.filters.set(&target, filter).map_err(|_| Fault::TargetRule.error())
     }
 
@@ -468,11 +431,7 @@ impl Vitals {
         &self,
         #[wasm_bindgen(unchecked_param_type = "boolean | LevelFilter")] level: &JsValue,
     ) -> Result<(), JsValue> {
-        let filter = match level.as_bool() {
-            Some(true) => LevelFilter::Trace,
-            Some(false) => LevelFilter::Off,
-            None => args::level_filter(level, "level")?,
-        };
+        let filter = args::console(level)?;
         self.state()?.console = filter;
         Ok(())
     }
@@ -486,29 +445,8 @@ impl Vitals {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: &JsValue,
     ) -> Result<(), JsValue> {
-        let options = args::options(rule, "rule")?;
-        if options.is_undefined() || options.is_null() {
-            return Err(Fault::NotAnObject.with("rule", ""));
-        }
-        let name = match args::field(options, "metric")? {
-            Some(value) => args::text(&value, "rule.metric")?,
-            None => return Err(Fault::RuleMetric.error()),
-        };
-        let instance = args::integer_field(options, "instance", "rule")?.unwrap_or(0);
-        let instance = u16::try_from(instance).map_err(|_| Fault::RuleInstance.error())?;
-        let thresholds = [
-            args::number_field(options, "warn", "rule")?,
-            args::number_field(options, "error", "rule")?,
-            args::number_field(options, "critical", "rule")?,
-        ];
-        if thresholds.iter().all(Option::is_none) {
-            return Err(Fault::NoThreshold.error());
-        }
-        let for_samples = args::integer_field(options, "for", "rule")?.unwrap_or(1);
-        let for_samples =
-            u8::try_from(for_samples).ok().filter(|n| *n >= 1).ok_or_else(|| Fault::RuleFor.error())?;
-        let hysteresis = args::number_field(options, "hysteresis", "rule")?.unwrap_or(0.0);
-        let below = args::bool_field(options, "below", "rule")?.unwrap_or(false);
+        let args::RuleArgs { metric: name, instance, thresholds, for_samples, hysteresis, below } =
+            args::rule(rule)?;
         let mut state = self.state()?;
         let metric = state.registry.find(&name).ok_or_else(|| Fault::UnknownMetric.with(&name, ""))?;
         let rule = Rule {
