@@ -11,9 +11,8 @@ use crate::{bytes, varint};
 
 /// Writes fields one after another into a buffer the caller sized for
 /// them. A write past the end is skipped rather than a panic; it cannot
-/// happen for the sizes computed here, and the ring hands each writer
-/// exactly the bytes it reserved, so a cut record could only fail to parse,
-/// never overwrite its neighbour.
+/// happen for the bounds above (`MAX_*`), and the ring stores only what
+/// fits its staging buffer, so a cut record could never reach a neighbour.
 struct Writer<'a> {
     out: &'a mut [u8],
     at: usize,
@@ -60,7 +59,7 @@ impl<'a> Writer<'a> {
 }
 
 /// The bytes a whole record takes, `len` prefix included.
-#[inline]
+#[cfg(test)]
 pub(crate) fn record_len(body: usize) -> usize {
     varint::len(body as u64) + body
 }
@@ -73,22 +72,42 @@ pub(crate) fn log_body_len(log: &LogRecord<'_>, delta: u64) -> usize {
 
 /// Writes a whole log record (`len`, tag, delta, payload) of `body` bytes
 /// into `out`, which holds [`record_len`]`(body)` bytes.
-#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
+#[cfg(test)]
 pub(crate) fn write_log(log: &LogRecord<'_>, delta: u64, body: usize, out: &mut [u8]) {
+    let head = write_log_head(log, delta, body, out);
+    let mut out = Writer { out, at: head };
+    out.bytes(log.target);
+    out.bytes(log.message);
+}
+
+/// Longest head [`write_log_head`] writes: `len` (2 bytes: a body is at
+/// most 588), tag, delta, target length (at most 64, one byte).
+pub(crate) const MAX_LOG_HEAD: usize = 2 + 1 + varint::MAX_LEN + 1;
+
+/// Longest metric or `Dropped` record: `len`, tag, delta, id, instance and
+/// a value (an integer varint of at most 8 bytes, or 8 float bytes).
+pub(crate) const MAX_SMALL_RECORD: usize = 1 + 1 + varint::MAX_LEN + 3 + 3 + 8;
+
+/// Longest event or description record: a label of
+/// [`metric::MAX_NAME_LEN`] bytes after `len`, tag, delta, id and instance.
+pub(crate) const MAX_EVENT_RECORD: usize = 1 + 1 + varint::MAX_LEN + 3 + 3 + metric::MAX_NAME_LEN;
+
+/// Writes a log record's head (`len`, tag, delta, target length) into
+/// `out` and returns its size; the target and the message follow it.
+#[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
+pub(crate) fn write_log_head(log: &LogRecord<'_>, delta: u64, body: usize, out: &mut [u8]) -> usize {
     let mut out = Writer::new(out);
     out.varint(body as u64);
     let truncated = if log.truncated { LOG_TRUNCATED } else { 0 };
     out.byte(KIND_LOG | (log.level as u8) << 2 | truncated);
     out.varint(delta);
     out.varint(log.target.len() as u64);
-    out.bytes(log.target);
-    out.bytes(log.message);
+    out.at
 }
 
-/// Writes a whole metric record into `out` and returns its size. Given an
-/// empty `out` it writes nothing and only measures: the ring sizes a
-/// record that way, reserves exactly that, and writes it in place. The
-/// body is always shorter than 128 bytes, so `len` is one byte.
+/// Writes a whole metric record into `out` (at least
+/// [`MAX_SMALL_RECORD`] bytes) and returns its size. The body is always
+/// shorter than 128 bytes, so `len` is one byte.
 #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn write_metric(out: &mut [u8], series: Series, value: Value, delta: u64) -> usize {
     let mut out = Writer::new(out);
@@ -108,8 +127,8 @@ pub(crate) fn write_metric(out: &mut [u8], series: Series, value: Value, delta: 
     out.finish_short()
 }
 
-/// Writes a whole `Dropped` event record into `out` (or measures it, as
-/// [`write_metric`] does) and returns its size.
+/// Writes a whole `Dropped` event record into `out` (at least
+/// [`MAX_SMALL_RECORD`] bytes) and returns its size.
 pub(crate) fn write_dropped(out: &mut [u8], count: u64, delta: u64) -> usize {
     let mut out = Writer::new(out);
     out.byte(0); // len, written last
@@ -119,9 +138,9 @@ pub(crate) fn write_dropped(out: &mut [u8], count: u64, delta: u64) -> usize {
     out.finish_short()
 }
 
-/// Writes a whole event record into `out` (or measures it, as
-/// [`write_metric`] does) and returns its size. The body is always shorter
-/// than 128 bytes, so `len` is one byte.
+/// Writes a whole event record into `out` (at least [`MAX_EVENT_RECORD`]
+/// bytes) and returns its size. The body is always shorter than 128
+/// bytes, so `len` is one byte.
 pub(crate) fn write_event(out: &mut [u8], event: &Event, delta: u64) -> usize {
     let code = match event {
         Event::Dropped { count } => return write_dropped(out, *count, delta),
@@ -157,9 +176,10 @@ pub(crate) fn valid_description(description: &Description<'_>) -> bool {
     }
 }
 
-/// Writes a whole description record into `out` (or measures it, as
-/// [`write_metric`] does) and returns its size. The caller checked it with
-/// [`valid_description`], so the body is below 128 bytes and `len` is one byte.
+/// Writes a whole description record into `out` (at least
+/// [`MAX_EVENT_RECORD`] bytes) and returns its size. The caller checked it
+/// with [`valid_description`], so the body is below 128 bytes and `len` is
+/// one byte.
 pub(crate) fn write_description(out: &mut [u8], description: &Description<'_>, delta: u64) -> usize {
     let mut out = Writer::new(out);
     out.byte(0); // len, written last

@@ -60,6 +60,12 @@ use crate::{bytes, record};
 /// neither a hostile `Dropped` count nor `starting_at` can make them wrap.
 const SEQ_CAP: u64 = u64::MAX >> 1;
 
+/// A record staged on the stack before it is copied into the ring.
+/// Word-aligned, so clearing it is a few word stores (or the `memclr4` a
+/// firmware links anyway), never the byte-wise `memclr` routine.
+#[repr(C, align(4))]
+struct Staging<const N: usize>([u8; N]);
+
 /// What [`Ring::validate`] found wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -387,16 +393,12 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         }
         let delta = self.delta(timestamp_us);
         let body = record::log_body_len(log, delta);
-        let size = record::record_len(body);
+        let mut head = Staging([0; record::MAX_LOG_HEAD]);
+        let head_len = record::write_log_head(log, delta, body, &mut head.0);
         let class = log.level as usize;
-        match self.reserve(size) {
-            Ok(offset) => {
-                let slot = self.buf.as_mut().get_mut(offset..offset + size).unwrap_or_default();
-                record::write_log(log, delta, body, slot);
-                Ok(self.commit(timestamp_us, class))
-            }
-            Err(error) => Err(self.refuse(class, error)),
-        }
+        let head = head.0.get(..head_len).unwrap_or_default();
+        self.store_parts(timestamp_us, class, [head, log.target, log.message])
+            .map_err(|error| self.refuse(class, error))
     }
 
     /// The zigzag step from the newest record's timestamp.
@@ -415,23 +417,39 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         count
     }
 
-    /// Stores the record `write` writes: called once on an empty buffer to
-    /// measure it, then on exactly that much reserved space, so the record
-    /// is written in place with no staging copy. The caller counts a refusal.
+    /// Stores the record made of `parts`, back to back. Every push ends
+    /// here, so on bare metal and in wasm reserving, copying and booking
+    /// are one out-of-line function rather than a copy per kind of record.
+    /// The caller counts a refusal.
     #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
-    fn store(
+    #[cfg_attr(all(not(feature = "std"), any(target_os = "none", target_arch = "wasm32")), inline(never))]
+    fn store_parts(&mut self, timestamp_us: u64, class: usize, parts: [&[u8]; 3]) -> Result<u64, PushError> {
+        let size = parts.iter().map(|part| part.len()).sum();
+        let offset = self.reserve(size)?;
+        let mut out = self.buf.as_mut().get_mut(offset..offset + size).unwrap_or_default();
+        for part in parts {
+            bytes::copy(out, part);
+            out = core::mem::take(&mut out).get_mut(part.len()..).unwrap_or_default();
+        }
+        Ok(self.commit(timestamp_us, class))
+    }
+
+    /// Stores the record `write` writes into a staging buffer of `N` bytes,
+    /// which holds the largest record of its kind (`record::MAX_*`). A
+    /// writer that overran it would be refused as too large, never cut.
+    #[inline]
+    fn store_staged<const N: usize>(
         &mut self,
         timestamp_us: u64,
         class: usize,
-        write: impl Fn(&mut [u8]) -> usize,
+        write: impl FnOnce(&mut [u8]) -> usize,
     ) -> Result<u64, PushError> {
-        let size = write(&mut []);
-        let offset = self.reserve(size)?;
-        // Exactly the reserved bytes: a writer that disagreed with its own
-        // measurement could only cut its record, never reach a neighbour.
-        let written = write(self.buf.as_mut().get_mut(offset..offset + size).unwrap_or_default());
-        debug_assert_eq!(written, size, "a record writer measured one size and wrote another");
-        Ok(self.commit(timestamp_us, class))
+        let mut record = Staging([0; N]);
+        let len = write(&mut record.0);
+        match record.0.get(..len) {
+            Some(bytes) => self.store_parts(timestamp_us, class, [bytes, &[], &[]]),
+            None => Err(PushError::TooLarge { needed: len, capacity: N }),
+        }
     }
 
     /// Appends a metric sample and returns its sequence number.
@@ -445,8 +463,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         }
         // The hottest path: the value's encoding is chosen once.
         let (value, delta) = (record::classify(value), self.delta(timestamp_us));
-        self.store(timestamp_us, CLASS_METRIC, |out| record::write_metric(out, series, value, delta))
-            .map_err(|error| self.refuse(CLASS_METRIC, error))
+        self.store_staged::<{ record::MAX_SMALL_RECORD }>(timestamp_us, CLASS_METRIC, |out| {
+            record::write_metric(out, series, value, delta)
+        })
+        .map_err(|error| self.refuse(CLASS_METRIC, error))
     }
 
     /// Appends an event and returns its sequence number.
@@ -465,7 +485,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             other => other,
         };
         let delta = self.delta(timestamp_us);
-        match self.store(timestamp_us, CLASS_EVENT, |out| record::write_event(out, &event, delta)) {
+        let write = |out: &mut [u8]| record::write_event(out, &event, delta);
+        match self.store_staged::<{ record::MAX_EVENT_RECORD }>(timestamp_us, CLASS_EVENT, write) {
             Ok(seq) => {
                 if let Event::Anchor { unix_us } = event {
                     self.anchor = unix_us.wrapping_sub(timestamp_us) as i64;
@@ -513,7 +534,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             return Err(PushError::BadName);
         }
         let delta = self.delta(timestamp_us);
-        self.store(timestamp_us, CLASS_EVENT, |out| record::write_description(out, &description, delta))
+        let write = |out: &mut [u8]| record::write_description(out, &description, delta);
+        self.store_staged::<{ record::MAX_EVENT_RECORD }>(timestamp_us, CLASS_EVENT, write)
             .map_err(|error| self.refuse(CLASS_EVENT, error))
     }
 
@@ -543,7 +565,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let before = self.next_seq;
         let count = self.skip_seq(u64::from(self.pending_dropped));
         let delta = self.delta(timestamp_us);
-        if self.store(timestamp_us, CLASS_EVENT, |out| record::write_dropped(out, count, delta)).is_ok() {
+        let write = |out: &mut [u8]| record::write_dropped(out, count, delta);
+        if self.store_staged::<{ record::MAX_SMALL_RECORD }>(timestamp_us, CLASS_EVENT, write).is_ok() {
             self.pending_dropped = 0;
         } else {
             self.next_seq = before;
