@@ -9,42 +9,59 @@ use alloc::string::String;
 use vitals_core::{Level, LevelFilter, Unit};
 use wasm_bindgen::JsValue;
 
-use crate::bridge::{
-    vitals_interval, vitals_level, vitals_metric_args, vitals_options, vitals_query, vitals_rule,
-    vitals_target_level,
-};
+use crate::bridge::{vitals_check, vitals_rule};
 
-/// How `vitals_level` reads a level argument.
+/// The checks of `CHECKS` in `bridge.js`, in its order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
-enum LevelMode {
-    /// A level: a name or 0–5; `"off"` is refused.
+enum Check {
+    /// `level`: a name or 0–5 (`"off"` is refused), as 0–5.
     Level,
-    /// A level filter: a level, or `"off"` / 6.
+    /// `level`: a level, or `"off"` / 6, as 0–6.
     Filter,
-    /// A console setting: a level filter, `true` (all) or `false` (none).
+    /// `level` of `setConsole`: a level filter, `true` (all) or `false` (none).
     Console,
+    /// `new Vitals(options)`: capacity × 256 + level × 16 + console.
+    Options,
+    /// `entries(query)`: into `out`, since, limit, level, type.
+    Query,
+    /// `metric(name, value, unit)`: the unit's code, 255 for none given.
+    Metric,
+    /// `setTargetLevel(target, level)`: the level filter.
+    TargetLevel,
+    /// `start(intervalMs)`: the interval.
+    Interval,
+}
+
+/// Runs `check` on up to three arguments.
+fn check(check: Check, a: &JsValue, b: &JsValue, c: &JsValue, out: &mut [f64]) -> Result<f64, JsValue> {
+    vitals_check(check as u32, a, b, c, out)
+}
+
+/// Runs `check` on one argument that gives one number.
+fn check_one(what: Check, value: &JsValue) -> Result<f64, JsValue> {
+    check(what, value, &JsValue::UNDEFINED, &JsValue::UNDEFINED, &mut [])
 }
 
 /// A level filter from the number `bridge.js` returns (0–6).
-fn filter(code: u32) -> LevelFilter {
-    u8::try_from(code).ok().and_then(LevelFilter::from_u8).unwrap_or(LevelFilter::Off)
+fn filter(code: f64) -> LevelFilter {
+    LevelFilter::from_u8(code as u8).unwrap_or(LevelFilter::Off)
 }
 
 /// `level`: a name (`"info"`, `"warning"`, `"crit"`, any case) or a number
 /// 0 (trace) to 5 (critical).
 pub(crate) fn level(value: &JsValue) -> Result<Level, JsValue> {
-    Ok(filter(vitals_level(value, LevelMode::Level as u32)?).min_level().unwrap_or(Level::Critical))
+    Ok(filter(check_one(Check::Level, value)?).min_level().unwrap_or(Level::Critical))
 }
 
 /// `level` as a filter: a level, or `"off"` / 6 for nothing.
 pub(crate) fn level_filter(value: &JsValue) -> Result<LevelFilter, JsValue> {
-    Ok(filter(vitals_level(value, LevelMode::Filter as u32)?))
+    Ok(filter(check_one(Check::Filter, value)?))
 }
 
 /// `level` of `setConsole`: a level filter, `true` or `false`.
 pub(crate) fn console(value: &JsValue) -> Result<LevelFilter, JsValue> {
-    Ok(filter(vitals_level(value, LevelMode::Console as u32)?))
+    Ok(filter(check_one(Check::Console, value)?))
 }
 
 /// The options of `new Vitals(options)`.
@@ -58,11 +75,11 @@ pub(crate) struct Options {
 
 /// `options` of `new Vitals(options)`, with the defaults filled in.
 pub(crate) fn options(value: &JsValue) -> Result<Options, JsValue> {
-    let packed = vitals_options(value)? as u64;
+    let packed = check_one(Check::Options, value)? as u64;
     Ok(Options {
         capacity: (packed >> 8) as usize,
-        level: filter((packed >> 4) as u32 & 0xf),
-        console: filter(packed as u32 & 0xf),
+        level: filter(((packed >> 4) & 0xf) as f64),
+        console: filter((packed & 0xf) as f64),
     })
 }
 
@@ -82,8 +99,8 @@ pub(crate) struct Query {
 /// `query` of `entries(query)`.
 pub(crate) fn query(value: &JsValue) -> Result<Query, JsValue> {
     let mut out = [0.0; 4];
-    vitals_query(value, &mut out)?;
-    Ok(Query { since: out[0] as u64, limit: out[1] as u64, level: filter(out[2] as u32), kind: out[3] as u8 })
+    check(Check::Query, value, &JsValue::UNDEFINED, &JsValue::UNDEFINED, &mut out)?;
+    Ok(Query { since: out[0] as u64, limit: out[1] as u64, level: filter(out[2]), kind: out[3] as u8 })
 }
 
 /// The rule of `addRule(rule)`.
@@ -123,18 +140,17 @@ pub(crate) fn metric(
     value: &JsValue,
     unit: &JsValue,
 ) -> Result<(String, f64, Option<Unit>), JsValue> {
-    let unit = vitals_metric_args(name, value, unit)?;
-    let unit = u8::try_from(unit).ok().and_then(Unit::from_code);
+    let unit = Unit::from_code(check(Check::Metric, name, value, unit, &mut [])? as u8);
     Ok((name.as_string().unwrap_or_default(), value.as_f64().unwrap_or(f64::NAN), unit))
 }
 
 /// `setTargetLevel(target, level)`: the target and the filter.
 pub(crate) fn target_level(target: &JsValue, level: &JsValue) -> Result<(String, LevelFilter), JsValue> {
-    let level = filter(vitals_target_level(target, level)?);
+    let level = filter(check(Check::TargetLevel, target, level, &JsValue::UNDEFINED, &mut [])?);
     Ok((target.as_string().unwrap_or_default(), level))
 }
 
 /// `intervalMs` of `start`: 10 ms to 2^31 − 1 ms.
 pub(crate) fn interval(value: &JsValue) -> Result<f64, JsValue> {
-    vitals_interval(value)
+    check_one(Check::Interval, value)
 }

@@ -155,13 +155,8 @@ function levelArg(value, what, mode) {
   return filter;
 }
 
-// The argument `level` of `log`, `setLevel` and `setConsole` (see `levelArg`).
-export function vitals_level(value, mode) {
-  return levelArg(value, "level", mode);
-}
-
 // `new Vitals(options)`: capacity * 256 + level * 16 + console.
-export function vitals_options(value) {
+function newOptions(value) {
   const o = options(value, "options");
   const capacity = number(o, "capacityBytes", "options", true) ?? 65536;
   if (capacity < 256 || capacity > 268435456) {
@@ -175,7 +170,7 @@ export function vitals_options(value) {
 
 // `entries(query)` into `out`: since, limit (Infinity for none), level
 // filter, type (0 log, 1 metric, 2 event, 3 any).
-export function vitals_query(value, out) {
+function query(value, _, __, out) {
   const q = options(value, "query");
   out[0] = number(q, "since", "query", true) ?? 0;
   out[1] = number(q, "limit", "query", true) ?? Infinity;
@@ -220,7 +215,7 @@ export function vitals_rule(rule, out) {
 
 // `metric(name, value, unit)`: checks the name and value; the unit's code,
 // or 255 when none is given.
-export function vitals_metric_args(name, value, unit) {
+function metricArgs(name, value, unit) {
   if (typeof name !== "string") throw typeError("name", "a string");
   if (typeof value !== "number") throw typeError("value", "a number");
   if (unit == null) return 255;
@@ -233,7 +228,7 @@ export function vitals_metric_args(name, value, unit) {
 }
 
 // `setTargetLevel(target, level)`: checks the target; the level filter.
-export function vitals_target_level(target, level) {
+function targetLevel(target, level) {
   if (typeof target !== "string") throw typeError("target", "a string");
   const filter = levelFilter(level, "level");
   if (!target.replace(SPACE, "")) throw new RangeError("target must not be empty: use setLevel for the default");
@@ -241,10 +236,27 @@ export function vitals_target_level(target, level) {
 }
 
 // `start(intervalMs)`: the interval, checked.
-export function vitals_interval(value) {
+function interval(value) {
   if (typeof value !== "number") throw typeError("intervalMs", "a number");
   if (value >= 10 && value <= 2147483647) return value;
   throw new RangeError("intervalMs must be from 10 to 2147483647");
+}
+
+// The checks by number (`args::Check`): `a`, `b`, `c` are the arguments,
+// `out` takes numbers beyond the one returned.
+const CHECKS = [
+  (value) => levelArg(value, "level", 0),
+  (value) => levelArg(value, "level", 1),
+  (value) => levelArg(value, "level", 2),
+  newOptions,
+  query,
+  metricArgs,
+  targetLevel,
+  interval,
+];
+
+export function vitals_check(what, a, b, c, out) {
+  return CHECKS[what](a, b, c, out);
 }
 
 // A log line to the console method of its level (0 trace … 5 critical).
@@ -269,7 +281,7 @@ export function vitals_bytes(value) {
   throw new TypeError("bytes must be a Uint8Array or an ArrayBuffer");
 }
 
-export function vitals_names(ptr, len) {
+function names(ptr, len) {
   const rows = new Rows(ptr, len);
   const out = [];
   while (rows.at < rows.end) out.push(rows.text());
@@ -319,7 +331,7 @@ class Rows {
 
 const level = (code) => LEVELS[code] || "ok";
 
-export function vitals_entries(ptr, len, anchor) {
+function entries(ptr, len, anchor) {
   const rows = new Rows(ptr, len);
   const out = [];
   while (rows.at < rows.end) {
@@ -380,7 +392,8 @@ function event(rows, o) {
   }
 }
 
-export function vitals_stats(v) {
+function stats(ptr, len) {
+  const v = new Float64Array(memory.buffer, ptr, len);
   const byLevel = {};
   LEVELS.forEach((name, i) => (byLevel[name] = v[11 + i]));
   return {
@@ -390,9 +403,19 @@ export function vitals_stats(v) {
   };
 }
 
-export function vitals_report(v) {
+function report(ptr, len) {
+  const v = new Float64Array(memory.buffer, ptr, len);
   return {
     imported: v[0], refused: v[1], frames: v[2], badFrames: v[3], skippedBytes: v[4], gaps: v[5], lost: v[6],
     anchored: v[7] !== 0,
   };
+}
+
+// What the module hands back by number (`bridge::Made`), from `len` bytes
+// (or numbers, for counters and reports) at `ptr`.
+const MAKERS = [entries, names, stats, report, (ptr, len) => bytes.slice(ptr, ptr + len)];
+
+export function vitals_make(what, ptr, len, anchor) {
+  fresh();
+  return MAKERS[what](ptr, len, anchor);
 }

@@ -28,31 +28,22 @@ extern "C" {
     ) -> i32;
     /// The error of `Fault` number `code` (see `fault.rs`).
     pub(crate) fn vitals_fault(code: u8, what: &str, detail: &str) -> JsValue;
-    /// A level (`mode` 0), level filter (1) or console setting (2) named
-    /// `level`, as 0 (trace) to 6 (off).
+    /// Check number `what` (`args::Check`) of the arguments `a`, `b`, `c`:
+    /// a number, and more in `out`; a `TypeError` or `RangeError` naming
+    /// the argument otherwise.
     #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_level(value: &JsValue, mode: u32) -> Result<u32, JsValue>;
-    /// The options of `new Vitals(options)`: capacity × 256 + level × 16 + console.
-    #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_options(value: &JsValue) -> Result<f64, JsValue>;
-    /// The query of `entries(query)` into `out`: since, limit, level, type.
-    #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_query(value: &JsValue, out: &mut [f64]) -> Result<(), JsValue>;
+    pub(crate) fn vitals_check(
+        what: u32,
+        a: &JsValue,
+        b: &JsValue,
+        c: &JsValue,
+        out: &mut [f64],
+    ) -> Result<f64, JsValue>;
     /// The rule of `addRule(rule)`: its metric's name; into `out`:
     /// instance, for, hysteresis, below, warn, error, critical, and which
     /// thresholds are given (bits 0–2).
     #[wasm_bindgen(catch)]
     pub(crate) fn vitals_rule(value: &JsValue, out: &mut [f64]) -> Result<String, JsValue>;
-    /// Checks `metric(name, value, unit)`; the unit's code, 255 for none given.
-    #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_metric_args(name: &JsValue, value: &JsValue, unit: &JsValue)
-        -> Result<u32, JsValue>;
-    /// Checks `setTargetLevel(target, level)`; the level filter, 0–6.
-    #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_target_level(target: &JsValue, level: &JsValue) -> Result<u32, JsValue>;
-    /// `intervalMs` of `start`, checked.
-    #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_interval(value: &JsValue) -> Result<f64, JsValue>;
     /// `target: message` to the console method for `level` (0–5).
     pub(crate) fn vitals_console(level: u8, target: &JsValue, message: &JsValue);
     /// `value` as JavaScript writes it, with `digits` decimals unless negative.
@@ -60,18 +51,40 @@ extern "C" {
     /// The bytes of a `Uint8Array` or `ArrayBuffer`; throws a `TypeError` for anything else.
     #[wasm_bindgen(catch)]
     pub(crate) fn vitals_bytes(value: &JsValue) -> Result<Vec<u8>, JsValue>;
-    /// The texts `rows::Rows::name` wrote at `ptr`, as an array of strings.
-    pub(crate) fn vitals_names(ptr: u32, len: u32) -> JsValue;
-    /// The rows `rows::Rows` wrote at `ptr` as entry objects; `anchor` is
-    /// the ring's Unix time at timestamp 0 in µs, NaN for none.
-    pub(crate) fn vitals_entries(ptr: u32, len: u32, anchor: f64) -> JsValue;
-    /// `VitalsStats` from its 19 numbers (see `Vitals::stats`).
-    pub(crate) fn vitals_stats(values: &[f64]) -> JsValue;
+    /// What `Made` number `what` says, from `len` bytes (or `f64`s) at
+    /// `ptr`; `anchor` is for entries.
+    fn vitals_make(what: u32, ptr: u32, len: u32, anchor: f64) -> JsValue;
     /// `console.error` that the module panicked (the size-first build's
     /// panic handler: see `panic.rs`).
     pub(crate) fn vitals_panic();
+}
+
+/// What `vitals_make` builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum Made {
+    /// `VitalsEntry[]` from the rows `rows::Rows::entry` wrote; `anchor` is
+    /// the ring's Unix time at timestamp 0 in µs, NaN for none.
+    Entries,
+    /// `string[]` from the texts `rows::Rows::name` wrote.
+    Names,
+    /// `VitalsStats` from its 19 numbers (see `Vitals::stats`).
+    Stats,
     /// `ImportReport` from its 8 numbers (see `transfer::ImportReport`).
-    pub(crate) fn vitals_report(values: &[f64]) -> JsValue;
+    Report,
+    /// A `Uint8Array` with a copy of the bytes.
+    Bytes,
+}
+
+/// A JavaScript value built from `bytes` (see [`Made`]).
+pub(crate) fn make(what: Made, bytes: &[u8], anchor: f64) -> JsValue {
+    // Pointers go to JavaScript as plain offsets into linear memory.
+    vitals_make(what as u32, bytes.as_ptr() as u32, bytes.len() as u32, anchor)
+}
+
+/// A JavaScript value built from `numbers` (see [`Made`]).
+pub(crate) fn make_from_numbers(what: Made, numbers: &[f64]) -> JsValue {
+    vitals_make(what as u32, numbers.as_ptr() as u32, numbers.len() as u32, f64::NAN)
 }
 
 /// Gives the encoder this module's memory (a new instance calls it; the

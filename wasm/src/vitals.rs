@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::args;
-use crate::bridge::{self, LogArgs, NotAString};
+use crate::bridge::{self, LogArgs, Made, NotAString};
 use crate::crossing;
 use crate::fault::Fault;
 use crate::rows::Rows;
@@ -342,7 +342,7 @@ impl Vitals {
             count += 1;
         }
         let anchor = state.ring.anchor().map_or(f64::NAN, |a| a as f64);
-        Ok(bridge::vitals_entries(rows.bytes.as_ptr() as u32, rows.bytes.len() as u32, anchor))
+        Ok(bridge::make(Made::Entries, &rows.bytes, anchor))
     }
 
     /// The ring's counters and fill.
@@ -374,16 +374,17 @@ impl Vitals {
         for level in Level::ALL {
             values[11 + level as usize] = stats.written_at(level) as f64;
         }
-        Ok(bridge::vitals_stats(&values))
+        Ok(bridge::make_from_numbers(Made::Stats, &values))
     }
 
     /// Every stored entry in the Vitals wire format (COBS frames with
     /// CRCs), as `vitals decode` and `importBinary` read it, then the names
     /// of this instance's custom metrics and labels (description records).
-    #[wasm_bindgen(js_name = exportBinary)]
-    pub fn export_binary(&self) -> Result<Vec<u8>, JsValue> {
+    #[wasm_bindgen(js_name = exportBinary, unchecked_return_type = "Uint8Array")]
+    pub fn export_binary(&self) -> Result<JsValue, JsValue> {
         let state = self.state()?;
-        Ok(transfer::export(&state.ring, &state.registry, state.clock.now_us()))
+        let bytes = transfer::export(&state.ring, &state.registry, state.clock.now_us());
+        Ok(bridge::make(Made::Bytes, &bytes, f64::NAN))
     }
 
     /// Appends the entries of a dump (a `Uint8Array` or `ArrayBuffer` in
@@ -397,7 +398,8 @@ impl Vitals {
         let bytes = bridge::vitals_bytes(bytes)?;
         let mut state = self.state()?;
         let state = &mut *state;
-        Ok(bridge::vitals_report(&transfer::import(&mut state.ring, &mut state.registry, &bytes).values()))
+        let report = transfer::import(&mut state.ring, &mut state.registry, &bytes);
+        Ok(bridge::make_from_numbers(Made::Report, &report.values()))
     }
 
     /// Keeps log entries at or above `level` (a name, 0–6, or `"off"`) for
@@ -474,7 +476,7 @@ impl Vitals {
         for info in CATALOG.iter().map(|(_, info)| *info).chain(custom) {
             names.name(info.name);
         }
-        Ok(bridge::vitals_names(names.bytes.as_ptr() as u32, names.bytes.len() as u32))
+        Ok(bridge::make(Made::Names, &names.bytes, f64::NAN))
     }
 }
 

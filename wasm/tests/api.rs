@@ -303,7 +303,7 @@ fn export_then_import_round_trips() {
     a.metric(&"app.queue".into(), &17.into(), &JsValue::UNDEFINED).unwrap();
     a.metric(&"memory.used".into(), &1.5e9.into(), &JsValue::UNDEFINED).unwrap();
     a.sample().unwrap();
-    let bytes = a.export_binary().unwrap();
+    let bytes = Uint8Array::new(&a.export_binary().unwrap()).to_vec();
     // The export ends with the names of the custom metrics, numbered on.
     let mut names = Vec::new();
     let mut decoder = vitals_core::wire::Decoder::new();
