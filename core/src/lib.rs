@@ -98,7 +98,7 @@ pub use level::{Level, LevelFilter, ParseLevelError};
 pub use log_adapter::{RingLogger, MAX_TARGET_RULES};
 pub use message::MessageBuf;
 pub use metric::{
-    Catalog, Exposition, LatestValues, MetricId, MetricInfo, MetricKind, MetricNames, Registry,
+    Catalog, Exposition, LatestValues, MetricId, MetricInfo, MetricKind, MetricNames, MetricValue, Registry,
     RegistryError, Series, SeriesValue, Unit, CATALOG, MAX_NAME_LEN,
 };
 pub use record::RecordError;

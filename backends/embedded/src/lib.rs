@@ -142,6 +142,6 @@ pub use vitals_core;
 #[cfg(feature = "log")]
 pub use vitals_core::RingLogger;
 pub use vitals_core::{
-    Clock, CounterClock, Cursor, EntryKind, Event, FnClock, Level, LevelFilter, MetricId, Policy,
-    ResetReason, Ring, Rule, Rules, Sample, Series, SharedRing,
+    Clock, CounterClock, Cursor, EntryKind, Event, FnClock, Level, LevelFilter, MetricId, MetricValue,
+    Policy, ResetReason, Ring, Rule, Rules, Sample, Series, SharedRing,
 };

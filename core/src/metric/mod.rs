@@ -21,11 +21,13 @@
 mod catalog;
 mod latest;
 mod registry;
+mod value;
 
 pub use catalog::{Catalog, Exposition, MetricInfo, CATALOG};
 pub use latest::{LatestValues, SeriesValue};
 pub(crate) use registry::valid_name;
 pub use registry::{Registry, RegistryError, MAX_NAME_LEN};
+pub use value::MetricValue;
 
 use core::fmt;
 

@@ -84,6 +84,15 @@ pub(crate) fn classify(value: f64) -> Value {
 }
 
 impl Value {
+    /// The value readers get back.
+    pub(crate) fn to_f64(self) -> f64 {
+        match self {
+            Value::Int(zigzag) => varint::unzigzag(zigzag) as f64,
+            Value::F32(bits) => f64::from(f32::from_bits(bits)),
+            Value::F64(bits) => f64::from_bits(bits),
+        }
+    }
+
     #[inline]
     fn code(self) -> u8 {
         match self {

@@ -52,7 +52,7 @@ use crate::entry::{
     MAX_TARGET_LEN,
 };
 use crate::level::Level;
-use crate::metric::Series;
+use crate::metric::{MetricValue, Series};
 use crate::varint;
 use crate::{bytes, record};
 
@@ -452,17 +452,24 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         }
     }
 
-    /// Appends a metric sample and returns its sequence number.
+    /// Appends a metric sample and returns its sequence number. `value` is
+    /// an `f64`, or an integer or `f32` stored without floating-point work
+    /// (see [`MetricValue`]).
     ///
     /// # Errors
     /// [`PushError`] when the entry could not be stored; it is counted.
     #[inline]
-    pub fn push_metric(&mut self, timestamp_us: u64, series: Series, value: f64) -> Result<u64, PushError> {
+    pub fn push_metric(
+        &mut self,
+        timestamp_us: u64,
+        series: Series,
+        value: impl Into<MetricValue>,
+    ) -> Result<u64, PushError> {
         if self.pending_dropped != 0 {
             self.write_dropped_event(timestamp_us);
         }
         // The hottest path: the value's encoding is chosen once.
-        let (value, delta) = (record::classify(value), self.delta(timestamp_us));
+        let (MetricValue(value), delta) = (value.into(), self.delta(timestamp_us));
         self.store_staged::<{ record::MAX_SMALL_RECORD }>(timestamp_us, CLASS_METRIC, |out| {
             record::write_metric(out, series, value, delta)
         })

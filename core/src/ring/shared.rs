@@ -7,7 +7,7 @@ use critical_section::Mutex;
 
 use crate::entry::{EntryKind, Event};
 use crate::level::Level;
-use crate::metric::Series;
+use crate::metric::{MetricValue, Series};
 
 use super::{Cursor, Policy, PushError, Ring, RingStats};
 
@@ -105,7 +105,13 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> SharedRing<B> {
     /// # Errors
     /// [`PushError`]; a re-entrant call counts as [`PushError::Full`].
     #[inline]
-    pub fn push_metric(&self, timestamp_us: u64, series: Series, value: f64) -> Result<u64, PushError> {
+    pub fn push_metric(
+        &self,
+        timestamp_us: u64,
+        series: Series,
+        value: impl Into<MetricValue>,
+    ) -> Result<u64, PushError> {
+        let value = value.into();
         self.try_with(|ring| ring.push_metric(timestamp_us, series, value)).unwrap_or(Err(PushError::Full))
     }
 

@@ -26,7 +26,7 @@ fn main() -> ! {
         let millicelsius = black_box(reading);
         defmt::info!("temperature {=i32} mC", millicelsius);
         log::info!("temperature {} mC", millicelsius);
-        let _ = RING.push_metric(now_us(), MetricId::TEMPERATURE.series(), f64::from(millicelsius / 1000));
+        let _ = RING.push_metric(now_us(), MetricId::TEMPERATURE.series(), millicelsius / 1000);
     }
     let mut scratch = [0u8; 256];
     let saved_ok = HostFile::create(c"size-probe.bin")

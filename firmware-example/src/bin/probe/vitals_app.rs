@@ -21,7 +21,7 @@ pub fn run(log_reading: impl Fn(i32)) -> ! {
         let millicelsius = black_box(reading);
         defmt::info!("temperature {=i32} mC", millicelsius);
         log_reading(millicelsius);
-        let _ = RING.push_metric(now_us(), MetricId::TEMPERATURE.series(), f64::from(millicelsius / 1000));
+        let _ = RING.push_metric(now_us(), MetricId::TEMPERATURE.series(), millicelsius / 1000);
     }
     let mut scratch = [0u8; 256];
     let saved_ok = HostFile::create(c"size-probe.bin")
