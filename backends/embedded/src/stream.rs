@@ -152,7 +152,8 @@ where
         let frame = ring.with(|ring| encode_frame(ring, cursor, scratch));
         if frame.bytes > 0 {
             let delimiter: &[u8] = if sent.frames == 0 { &[0] } else { &[] };
-            let written = write_all(out, delimiter).and_then(|()| write_all(out, &scratch[..frame.bytes]));
+            let written = write_all(out, delimiter)
+                .and_then(|()| write_all(out, scratch.get(..frame.bytes).unwrap_or_default()));
             if let Err(failure) = written {
                 *cursor = before;
                 return Err(match failure {
