@@ -103,7 +103,14 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
         let table: TargetFilters<RULES> = spec.parse()?;
         let most_verbose = table.most_verbose();
         let has_rules = table.has_rules();
-        critical_section::with(|cs| *self.targets.borrow_ref_mut(cs) = table);
+        critical_section::with(|cs| {
+            // Nothing inside this critical section logs, so the table is
+            // never borrowed here already; were it, the old one would stay
+            // rather than the call panic.
+            if let Ok(mut targets) = self.targets.borrow(cs).try_borrow_mut() {
+                *targets = table;
+            }
+        });
         self.has_target_rules.store(has_rules, Ordering::Relaxed);
         // The fast global check must let through what any rule wants.
         filter::set_max_level(most_verbose);
@@ -127,7 +134,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]> + Send + 'static, C: Clock + Send + Sync + 'st
         if RULES == 0 || !self.has_target_rules.load(Ordering::Relaxed) {
             return true;
         }
-        critical_section::with(|cs| self.targets.borrow_ref(cs).enabled(level, target))
+        // Never busy (see `set_spec`); if it were, the entry would be kept.
+        critical_section::with(|cs| {
+            self.targets.borrow(cs).try_borrow().map_or(true, |t| t.enabled(level, target))
+        })
     }
 }
 

@@ -6,7 +6,7 @@
 //!   and runs the demo in QEMU through `tests/tests/firmware_qemu.rs`
 //!   (snapshot-checked; `bless` rewrites the snapshots), then checks with
 //!   `tests/tests/firmware_panic_paths.rs` that no panic branch in the demo
-//!   comes from Vitals code.
+//!   or the size probes comes from Vitals code.
 //! - [`footprint`]: what Vitals adds to a firmware's flash and RAM, and the
 //!   bytes its entries take on the wire beside defmt's, as a Markdown table.
 //!

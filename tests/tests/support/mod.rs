@@ -12,11 +12,26 @@ pub(crate) fn firmware_dir() -> PathBuf {
 /// `cargo build --release --bin <bin>` inside `firmware-example/`, so its
 /// own `.cargo/config.toml` (DEFMT_LOG) applies; returns the ELF's path.
 pub(crate) fn build_firmware(target: &str, bin: &str) -> PathBuf {
+    build_firmware_with(target, bin, "")
+}
+
+/// [`build_firmware`] with the firmware crate's `features` (comma-separated).
+pub(crate) fn build_firmware_with(target: &str, bin: &str, features: &str) -> PathBuf {
     let dir = firmware_dir();
     let target_dir = dir.join("target");
     let output = Command::new("cargo")
         .current_dir(&dir)
-        .args(["build", "--release", "--bin", bin, "--target", target, "--target-dir"])
+        .args([
+            "build",
+            "--release",
+            "--bin",
+            bin,
+            "--target",
+            target,
+            "--features",
+            features,
+            "--target-dir",
+        ])
         .arg(&target_dir)
         // Flags meant for the host test build (coverage, sanitizers) would
         // break a bare-metal build.
@@ -28,7 +43,7 @@ pub(crate) fn build_firmware(target: &str, bin: &str) -> PathBuf {
     assert!(
         output.status.success(),
         "building the firmware failed: (cd firmware-example && cargo build --release --bin {bin} \
-         --target {target}); is the target installed (`rustup target add {target}`)?\n{}",
+         --target {target} --features '{features}'); is the target installed (`rustup target add {target}`)?\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
     target_dir.join(target).join("release").join(bin)
