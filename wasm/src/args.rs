@@ -6,7 +6,7 @@
 
 use alloc::string::String;
 
-use vitals_core::{Level, LevelFilter, Unit};
+use vitals_core::{LevelFilter, Unit};
 use wasm_bindgen::JsValue;
 
 use crate::bridge::{vitals_check, vitals_rule};
@@ -15,20 +15,12 @@ use crate::bridge::{vitals_check, vitals_rule};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 enum Check {
-    /// `level`: a name or 0–5 (`"off"` is refused), as 0–5.
-    Level,
-    /// `level`: a level, or `"off"` / 6, as 0–6.
-    Filter,
-    /// `level` of `setConsole`: a level filter, `true` (all) or `false` (none).
-    Console,
     /// `new Vitals(options)`: capacity × 256 + level × 16 + console.
     Options,
     /// `entries(query)`: into `out`, since, limit, level, type.
     Query,
     /// `metric(name, value, unit)`: the unit's code, 255 for none given.
     Metric,
-    /// `setTargetLevel(target, level)`: the level filter.
-    TargetLevel,
     /// `start(intervalMs)`: the interval.
     Interval,
 }
@@ -46,22 +38,6 @@ fn check_one(what: Check, value: &JsValue) -> Result<f64, JsValue> {
 /// A level filter from the number `bridge.js` returns (0–6).
 fn filter(code: f64) -> LevelFilter {
     LevelFilter::from_u8(code as u8).unwrap_or(LevelFilter::Off)
-}
-
-/// `level`: a name (`"info"`, `"warning"`, `"crit"`, any case) or a number
-/// 0 (trace) to 5 (critical).
-pub(crate) fn level(value: &JsValue) -> Result<Level, JsValue> {
-    Ok(filter(check_one(Check::Level, value)?).min_level().unwrap_or(Level::Critical))
-}
-
-/// `level` as a filter: a level, or `"off"` / 6 for nothing.
-pub(crate) fn level_filter(value: &JsValue) -> Result<LevelFilter, JsValue> {
-    Ok(filter(check_one(Check::Filter, value)?))
-}
-
-/// `level` of `setConsole`: a level filter, `true` or `false`.
-pub(crate) fn console(value: &JsValue) -> Result<LevelFilter, JsValue> {
-    Ok(filter(check_one(Check::Console, value)?))
 }
 
 /// The options of `new Vitals(options)`.
@@ -142,12 +118,6 @@ pub(crate) fn metric(
 ) -> Result<(String, f64, Option<Unit>), JsValue> {
     let unit = Unit::from_code(check(Check::Metric, name, value, unit, &mut [])? as u8);
     Ok((name.as_string().unwrap_or_default(), value.as_f64().unwrap_or(f64::NAN), unit))
-}
-
-/// `setTargetLevel(target, level)`: the target and the filter.
-pub(crate) fn target_level(target: &JsValue, level: &JsValue) -> Result<(String, LevelFilter), JsValue> {
-    let level = filter(check(Check::TargetLevel, target, level, &JsValue::UNDEFINED, &mut [])?);
-    Ok((target.as_string().unwrap_or_default(), level))
 }
 
 /// `intervalMs` of `start`: 10 ms to 2^31 − 1 ms.

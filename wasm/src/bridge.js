@@ -15,9 +15,19 @@ const CONSOLE = ["debug", "log", "info", "warn", "error", "error"];
 /// Milliseconds a `Date` can hold either side of 1970.
 const MAX_DATE_MS = 8.64e15;
 
-export function vitals_bind_memory(m) {
+// Each new instance: the module's memory (the same every time), and a
+// second handle on the instance, freed here at once, whose prototype is
+// the class's: `METHODS` go there the first time.
+export function vitals_bind(m, twin) {
   memory = m;
   bytes = new Uint8Array(0);
+  const proto = Object.getPrototypeOf(twin);
+  twin.free();
+  if (!Object.prototype.hasOwnProperty.call(proto, "log")) {
+    for (const [name, value] of Object.entries(METHODS)) {
+      Object.defineProperty(proto, name, { value, writable: true, configurable: true });
+    }
+  }
 }
 
 // Views of the module's memory, made again after it grew.
@@ -244,16 +254,7 @@ function interval(value) {
 
 // The checks by number (`args::Check`): `a`, `b`, `c` are the arguments,
 // `out` takes numbers beyond the one returned.
-const CHECKS = [
-  (value) => levelArg(value, "level", 0),
-  (value) => levelArg(value, "level", 1),
-  (value) => levelArg(value, "level", 2),
-  newOptions,
-  query,
-  metricArgs,
-  targetLevel,
-  interval,
-];
+const CHECKS = [newOptions, query, metricArgs, interval];
 
 export function vitals_check(what, a, b, c, out) {
   return CHECKS[what](a, b, c, out);
@@ -419,3 +420,49 @@ export function vitals_make(what, ptr, len, anchor) {
   fresh();
   return MAKERS[what](ptr, len, anchor);
 }
+
+// The methods of `Vitals` written here (declared for TypeScript in
+// `lib.rs`): each checks its arguments and calls the module's `_log`,
+// `_filter` or `_read` with numbers.
+const METHODS = {
+  /** Stores a log entry; its sequence number, or undefined when the level filter left it out. */
+  log(level, target, message) {
+    return this._log(levelArg(level, "level", 0), target, message);
+  },
+  trace(target, message) {
+    return this._log(0, target, message);
+  },
+  debug(target, message) {
+    return this._log(1, target, message);
+  },
+  info(target, message) {
+    return this._log(2, target, message);
+  },
+  warn(target, message) {
+    return this._log(3, target, message);
+  },
+  error(target, message) {
+    return this._log(4, target, message);
+  },
+  critical(target, message) {
+    return this._log(5, target, message);
+  },
+  setLevel(level) {
+    this._filter(0, levelArg(level, "level", 1), "");
+  },
+  setConsole(level) {
+    this._filter(1, levelArg(level, "level", 2), "");
+  },
+  setTargetLevel(target, level) {
+    this._filter(2, targetLevel(target, level), target);
+  },
+  stats() {
+    return this._read(0);
+  },
+  metricNames() {
+    return this._read(1);
+  },
+  exportBinary() {
+    return this._read(2);
+  },
+};

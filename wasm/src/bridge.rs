@@ -18,7 +18,7 @@ use wasm_bindgen::JsValue;
 
 #[wasm_bindgen(module = "/src/bridge.js")]
 extern "C" {
-    fn vitals_bind_memory(memory: JsValue);
+    fn vitals_bind(memory: JsValue, instance: JsValue);
     fn vitals_log_args(
         target: &JsValue,
         message: &JsValue,
@@ -87,10 +87,12 @@ pub(crate) fn make_from_numbers(what: Made, numbers: &[f64]) -> JsValue {
     vitals_make(what as u32, numbers.as_ptr() as u32, numbers.len() as u32, f64::NAN)
 }
 
-/// Gives the encoder this module's memory (a new instance calls it; the
-/// memory is the same every time).
-pub(crate) fn bind() {
-    vitals_bind_memory(wasm_bindgen::memory());
+/// Gives `bridge.js` this module's memory (the same every time) and, in
+/// `instance`, a handle on a new instance, which it frees at once after
+/// adding the methods written in JavaScript to the class's prototype
+/// (the first time).
+pub(crate) fn bind(instance: JsValue) {
+    vitals_bind(wasm_bindgen::memory(), instance);
 }
 
 /// Which argument was not a string.

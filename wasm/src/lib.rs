@@ -21,6 +21,16 @@
 //! `RangeError`, each with a message naming the argument; no input makes
 //! the module trap. The rest of the API is in the generated `.d.ts`.
 //!
+//! Part of the class is written in JavaScript (`src/bridge.js`), which is
+//! smaller there than as exports of the module: the argument checks, and
+//! `log`, `trace` … `critical`, `setLevel`, `setTargetLevel`,
+//! `setConsole`, `stats`, `metricNames` and `exportBinary`, which are
+//! added to `Vitals.prototype` when the first instance is made and call
+//! the module's `_log`, `_filter` and `_read` with plain numbers. They are
+//! declared in the `.d.ts` (`interface Vitals`, merged with the class)
+//! like the rest. From Rust, call them through the instance as a
+//! `JsValue`.
+//!
 //! The page is built without the default `std` feature (`cargo xtask web`,
 //! profile `min-size`): `no_std`, with a free-list allocator (`lol_alloc`) and a panic
 //! handler that keeps no message (see `panic.rs`), so the module carries
@@ -166,6 +176,58 @@ export interface RuleOptions {
   hysteresis?: number;
   /** Low values are bad (free space, frame rate); default false. */
   below?: boolean;
+}
+
+/**
+ * The methods `bridge.js` adds to the class (they check their arguments
+ * in JavaScript), declared here so that they are part of `Vitals`.
+ */
+export interface Vitals {
+  /**
+   * Stores a log entry; returns its sequence number, or `undefined` when
+   * the level filter left it out. `level` is a name or 0–5.
+   */
+  log(level: Level, target: string, message: string): number | undefined;
+  /** `log("trace", target, message)`. */
+  trace(target: string, message: string): number | undefined;
+  /** `log("debug", target, message)`. */
+  debug(target: string, message: string): number | undefined;
+  /** `log("info", target, message)`. */
+  info(target: string, message: string): number | undefined;
+  /** `log("warn", target, message)`. */
+  warn(target: string, message: string): number | undefined;
+  /** `log("error", target, message)`. */
+  error(target: string, message: string): number | undefined;
+  /** `log("critical", target, message)`. */
+  critical(target: string, message: string): number | undefined;
+  /**
+   * Keeps log entries at or above `level` (a name, 0–6, or `"off"`) for
+   * targets without a rule of their own.
+   */
+  setLevel(level: LevelFilter): void;
+  /**
+   * Keeps log entries of `target` and its sub-targets (`app` covers
+   * `app.net` and `app::net`) at or above `level`.
+   */
+  setTargetLevel(target: string, level: LevelFilter): void;
+  /**
+   * Mirrors stored log entries at or above `level` to the console
+   * (`true`: all, `false` or `"off"`: none).
+   */
+  setConsole(level: boolean | LevelFilter): void;
+  /** The ring's counters and fill. */
+  stats(): VitalsStats;
+  /**
+   * The names of the metrics this instance knows: the catalog's, the
+   * browser metrics and those recorded with `metric()`.
+   */
+  metricNames(): string[];
+  /**
+   * Every stored entry in the Vitals wire format (COBS frames with CRCs),
+   * as `vitals decode` and `importBinary` read it, then the names of this
+   * instance's custom metrics and labels (description records).
+   */
+  exportBinary(): Uint8Array;
 }
 
 /** What `importBinary` did. */

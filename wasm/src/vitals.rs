@@ -167,75 +167,21 @@ impl Vitals {
             scratch: [0; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN],
             clock,
         }));
-        bridge::bind();
         crate::panic::follow(&state);
+        // A second handle on the same state, which `bridge.js` frees at
+        // once: its prototype is the class's, where the methods written in
+        // JavaScript go.
+        bridge::bind(Vitals { state: state.clone(), timer: RefCell::new(None) }.into());
         Ok(Vitals { state, timer: RefCell::new(None) })
     }
 
-    /// Stores a log entry; returns its sequence number, or `undefined` when
-    /// the level filter left it out. `level` is a name or 0–5.
-    pub fn log(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Level")] level: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        let level = args::level(level)?;
-        self.push_log(level, target, message)
-    }
-
-    /// `log("trace", target, message)`.
-    pub fn trace(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Trace, target, message)
-    }
-
-    /// `log("debug", target, message)`.
-    pub fn debug(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Debug, target, message)
-    }
-
-    /// `log("info", target, message)`.
-    pub fn info(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Info, target, message)
-    }
-
-    /// `log("warn", target, message)`.
-    pub fn warn(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Warn, target, message)
-    }
-
-    /// `log("error", target, message)`.
-    pub fn error(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Error, target, message)
-    }
-
-    /// `log("critical", target, message)`.
-    pub fn critical(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] message: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::Critical, target, message)
+    /// Stores a log entry at `level` (0 trace to 5 critical); its sequence
+    /// number, or `undefined` when the level filter left it out. What
+    /// `log` and `trace` … `critical` call (`bridge.js` adds them to the
+    /// class and checks `level`).
+    #[wasm_bindgen(js_name = _log, skip_typescript)]
+    pub fn log_at(&self, level: u8, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.push_log(Level::from_u8(level).unwrap_or(Level::Critical), target, message)
     }
 
     /// Stores a sample of metric `name` (a catalog name such as
@@ -345,48 +291,6 @@ impl Vitals {
         Ok(bridge::make(Made::Entries, &rows.bytes, anchor))
     }
 
-    /// The ring's counters and fill.
-    #[wasm_bindgen(unchecked_return_type = "VitalsStats")]
-    pub fn stats(&self) -> Result<JsValue, JsValue> {
-        let stats = self.state()?.ring.stats();
-        let mut values = [
-            stats.capacity as f64,
-            stats.used_bytes as f64,
-            stats.fill_percent(),
-            stats.len as f64,
-            stats.first_seq as f64,
-            stats.next_seq as f64,
-            stats.written_total() as f64,
-            stats.dropped_total() as f64,
-            stats.overwritten_total() as f64,
-            stats.lost_total() as f64,
-            stats.truncated as f64,
-            // Log entries by level (11–16), metric samples, events.
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            0.0,
-            stats.metrics().0 as f64,
-            stats.events().0 as f64,
-        ];
-        for level in Level::ALL {
-            values[11 + level as usize] = stats.written_at(level) as f64;
-        }
-        Ok(bridge::make_from_numbers(Made::Stats, &values))
-    }
-
-    /// Every stored entry in the Vitals wire format (COBS frames with
-    /// CRCs), as `vitals decode` and `importBinary` read it, then the names
-    /// of this instance's custom metrics and labels (description records).
-    #[wasm_bindgen(js_name = exportBinary, unchecked_return_type = "Uint8Array")]
-    pub fn export_binary(&self) -> Result<JsValue, JsValue> {
-        let state = self.state()?;
-        let bytes = transfer::export(&state.ring, &state.registry, state.clock.now_us());
-        Ok(bridge::make(Made::Bytes, &bytes, f64::NAN))
-    }
-
     /// Appends the entries of a dump (a `Uint8Array` or `ArrayBuffer` in
     /// the wire format, from any Vitals: a page, a firmware, a desktop);
     /// damaged frames are skipped and reported.
@@ -400,42 +304,6 @@ impl Vitals {
         let state = &mut *state;
         let report = transfer::import(&mut state.ring, &mut state.registry, &bytes);
         Ok(bridge::make_from_numbers(Made::Report, &report.values()))
-    }
-
-    /// Keeps log entries at or above `level` (a name, 0–6, or `"off"`) for
-    /// targets without a rule of their own.
-    #[wasm_bindgen(js_name = setLevel)]
-    pub fn set_level(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: &JsValue,
-    ) -> Result<(), JsValue> {
-        let filter = args::level_filter(level)?;
-        self.state()?.filters.set_default(filter);
-        Ok(())
-    }
-
-    /// Keeps log entries of `target` and its sub-targets (`app` covers
-    /// `app.net` and `app::net`) at or above `level`.
-    #[wasm_bindgen(js_name = setTargetLevel)]
-    pub fn set_target_level(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] target: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LevelFilter")] level: &JsValue,
-    ) -> Result<(), JsValue> {
-        let (target, filter) = args::target_level(target, level)?;
-        self.state()?.filters.set(&target, filter).map_err(|_| Fault::TargetRule.error())
-    }
-
-    /// Mirrors stored log entries at or above `level` to the console
-    /// (`true`: all, `false` or `"off"`: none).
-    #[wasm_bindgen(js_name = setConsole)]
-    pub fn set_console(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "boolean | LevelFilter")] level: &JsValue,
-    ) -> Result<(), JsValue> {
-        let filter = args::console(level)?;
-        self.state()?.console = filter;
-        Ok(())
     }
 
     /// Adds a threshold rule on a metric: WARN/ERROR/CRITICAL entries when
@@ -465,19 +333,85 @@ impl Vitals {
         })
     }
 
-    /// The names of the metrics this instance knows: the catalog's, the
-    /// browser metrics and those recorded with `metric()`.
-    #[wasm_bindgen(js_name = metricNames, unchecked_return_type = "string[]")]
-    pub fn metric_names(&self) -> Result<JsValue, JsValue> {
-        let state = self.state()?;
-        let custom = (0..state.registry.custom_len())
-            .filter_map(|i| state.registry.describe(MetricId(MetricId::CUSTOM_BASE + i as u16)));
-        let mut names = Rows::default();
-        for info in CATALOG.iter().map(|(_, info)| *info).chain(custom) {
-            names.name(info.name);
+    /// Sets a level filter (`bridge.js` checks `level`, 0–6, and `target`):
+    /// `which` 0 is the default one (`setLevel`), 1 the console's
+    /// (`setConsole`), 2 the one of `target` and its sub-targets
+    /// (`setTargetLevel`).
+    #[wasm_bindgen(js_name = _filter, skip_typescript)]
+    pub fn set_filter(&self, which: u8, level: u8, target: &str) -> Result<(), JsValue> {
+        let filter = LevelFilter::from_u8(level).unwrap_or(LevelFilter::Off);
+        let mut state = self.state()?;
+        match which {
+            0 => state.filters.set_default(filter),
+            1 => state.console = filter,
+            _ => return state.filters.set(target, filter).map_err(|_| Fault::TargetRule.error()),
         }
-        Ok(bridge::make(Made::Names, &names.bytes, f64::NAN))
+        Ok(())
     }
+
+    /// What `stats` (`what` 0), `metricNames` (1) and `exportBinary` (2)
+    /// return; `bridge.js` adds those to the class.
+    #[wasm_bindgen(js_name = _read, skip_typescript)]
+    pub fn read(&self, what: u8) -> Result<JsValue, JsValue> {
+        let state = self.state()?;
+        Ok(match what {
+            0 => stats(&state),
+            1 => metric_names(&state),
+            _ => export_binary(&state),
+        })
+    }
+}
+
+/// `stats()`: the ring's counters and fill.
+fn stats(state: &State) -> JsValue {
+    let stats = state.ring.stats();
+    let mut values = [
+        stats.capacity as f64,
+        stats.used_bytes as f64,
+        stats.fill_percent(),
+        stats.len as f64,
+        stats.first_seq as f64,
+        stats.next_seq as f64,
+        stats.written_total() as f64,
+        stats.dropped_total() as f64,
+        stats.overwritten_total() as f64,
+        stats.lost_total() as f64,
+        stats.truncated as f64,
+        // Log entries by level (11–16), metric samples, events.
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        stats.metrics().0 as f64,
+        stats.events().0 as f64,
+    ];
+    for level in Level::ALL {
+        values[11 + level as usize] = stats.written_at(level) as f64;
+    }
+    bridge::make_from_numbers(Made::Stats, &values)
+}
+
+/// `exportBinary()`: every stored entry in the Vitals wire format (COBS
+/// frames with CRCs), as `vitals decode` and `importBinary` read it, then
+/// the names of this instance's custom metrics and labels (description
+/// records).
+fn export_binary(state: &State) -> JsValue {
+    let bytes = transfer::export(&state.ring, &state.registry, state.clock.now_us());
+    bridge::make(Made::Bytes, &bytes, f64::NAN)
+}
+
+/// `metricNames()`: the names of the metrics this instance knows: the
+/// catalog's, the browser metrics and those recorded with `metric()`.
+fn metric_names(state: &State) -> JsValue {
+    let custom = (0..state.registry.custom_len())
+        .filter_map(|i| state.registry.describe(MetricId(MetricId::CUSTOM_BASE + i as u16)));
+    let mut names = Rows::default();
+    for info in CATALOG.iter().map(|(_, info)| *info).chain(custom) {
+        names.name(info.name);
+    }
+    bridge::make(Made::Names, &names.bytes, f64::NAN)
 }
 
 impl Drop for Vitals {

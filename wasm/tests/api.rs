@@ -1,5 +1,7 @@
 //! The `Vitals` class in headless Chromium: the JS API, the sampler behind
-//! it, argument errors, and export → import round trips.
+//! it, argument errors, and export → import round trips. Every method is
+//! called on the instance from JavaScript (see `Js`), so the methods
+//! `bridge.js` adds to the class are tested with the module's own.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
@@ -28,11 +30,124 @@ fn num(object: &JsValue, key: &str) -> f64 {
     get(object, key).as_f64().unwrap_or(f64::NAN)
 }
 
-fn quiet() -> Vitals {
-    Vitals::new(&js("{ console: false, level: 'trace' }")).unwrap()
+/// A `Vitals` as JavaScript holds it, with the class's methods called by
+/// name on the instance.
+struct Js(JsValue);
+
+impl Js {
+    fn new(options: &JsValue) -> Result<Js, JsValue> {
+        Vitals::new(options).map(|vitals| Js(vitals.into()))
+    }
+
+    fn call(&self, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+        let method: Function = get(&self.0, name).dyn_into().unwrap_or_else(|_| panic!("no method {name}"));
+        method.apply(&self.0, &args.iter().copied().collect::<Array>())
+    }
+
+    fn seq(&self, name: &str, args: &[&JsValue]) -> Result<Option<f64>, JsValue> {
+        self.call(name, args).map(|seq| seq.as_f64())
+    }
+
+    fn done(&self, name: &str, args: &[&JsValue]) -> Result<(), JsValue> {
+        self.call(name, args).map(|value| assert!(value.is_undefined(), "{name} returns nothing"))
+    }
+
+    fn log(&self, level: &JsValue, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.seq("log", &[level, target, message])
+    }
+
+    fn trace(&self, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.seq("trace", &[target, message])
+    }
+
+    fn debug(&self, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.seq("debug", &[target, message])
+    }
+
+    fn info(&self, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.seq("info", &[target, message])
+    }
+
+    fn warn(&self, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.seq("warn", &[target, message])
+    }
+
+    fn error(&self, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.seq("error", &[target, message])
+    }
+
+    fn critical(&self, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.seq("critical", &[target, message])
+    }
+
+    fn metric(&self, name: &JsValue, value: &JsValue, unit: &JsValue) -> Result<Option<f64>, JsValue> {
+        self.seq("metric", &[name, value, unit])
+    }
+
+    fn sample(&self) -> Result<u32, JsValue> {
+        self.call("sample", &[]).map(|n| n.as_f64().expect("a count") as u32)
+    }
+
+    fn start(&self, interval_ms: &JsValue) -> Result<(), JsValue> {
+        self.done("start", &[interval_ms])
+    }
+
+    fn stop(&self) {
+        self.done("stop", &[]).unwrap();
+    }
+
+    fn running(&self) -> bool {
+        get(&self.0, "running").as_bool().expect("a boolean")
+    }
+
+    fn entries(&self, query: &JsValue) -> Result<JsValue, JsValue> {
+        self.call("entries", &[query])
+    }
+
+    fn stats(&self) -> Result<JsValue, JsValue> {
+        self.call("stats", &[])
+    }
+
+    fn metric_names(&self) -> Result<JsValue, JsValue> {
+        self.call("metricNames", &[])
+    }
+
+    fn export_binary(&self) -> Result<JsValue, JsValue> {
+        self.call("exportBinary", &[])
+    }
+
+    fn import_binary(&self, bytes: &JsValue) -> Result<JsValue, JsValue> {
+        self.call("importBinary", &[bytes])
+    }
+
+    fn set_level(&self, level: &JsValue) -> Result<(), JsValue> {
+        self.done("setLevel", &[level])
+    }
+
+    fn set_target_level(&self, target: &JsValue, level: &JsValue) -> Result<(), JsValue> {
+        self.done("setTargetLevel", &[target, level])
+    }
+
+    fn set_console(&self, level: &JsValue) -> Result<(), JsValue> {
+        self.done("setConsole", &[level])
+    }
+
+    fn add_rule(&self, rule: &JsValue) -> Result<(), JsValue> {
+        self.done("addRule", &[rule])
+    }
 }
 
-fn entries(vitals: &Vitals, query: &str) -> Vec<JsValue> {
+impl Drop for Js {
+    fn drop(&mut self) {
+        self.done("free", &[]).unwrap();
+    }
+}
+
+fn quiet() -> Js {
+    Js::new(&js("{ console: false, level: 'trace' }")).unwrap()
+}
+
+fn entries(vitals: &Js, query: &str) -> Vec<JsValue> {
     Array::from(&vitals.entries(&js(query)).unwrap()).iter().collect()
 }
 
@@ -113,7 +228,7 @@ fn filters_leave_entries_out_per_target() {
 #[wasm_bindgen_test]
 fn console_mirrors_from_its_level() {
     js("(() => { globalThis.__calls = []; globalThis.__saved = {}; for (const m of ['debug','log','info','warn','error']) { globalThis.__saved[m] = console[m]; console[m] = (...a) => globalThis.__calls.push(m + ' ' + a.join(' ')); } })()");
-    let vitals = Vitals::new(&js("{ level: 'trace', console: 'warn' }")).unwrap();
+    let vitals = Js::new(&js("{ level: 'trace', console: 'warn' }")).unwrap();
     vitals.info(&"app".into(), &"quiet".into()).unwrap();
     vitals.warn(&"app".into(), &"loud".into()).unwrap();
     vitals.critical(&"app".into(), &"louder".into()).unwrap();
@@ -189,7 +304,7 @@ async fn start_samples_on_a_timer_until_stop() {
     sleep(400).await;
     vitals.stop();
     assert!(!vitals.running());
-    let uptimes = |v: &Vitals| {
+    let uptimes = |v: &Js| {
         entries(v, "{ type: 'metric' }")
             .iter()
             .filter(|e| text(e, "metric").as_deref() == Some("browser.uptime"))
@@ -206,10 +321,10 @@ async fn start_samples_on_a_timer_until_stop() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_throw_type_and_range_errors() {
-    let type_errors: Vec<Result<Vitals, JsValue>> = vec![
-        Vitals::new(&JsValue::from(5)),
-        Vitals::new(&js("{ capacityBytes: '1k' }")),
-        Vitals::new(&js("{ level: {} }")),
+    let type_errors: Vec<Result<Js, JsValue>> = vec![
+        Js::new(&JsValue::from(5)),
+        Js::new(&js("{ capacityBytes: '1k' }")),
+        Js::new(&js("{ level: {} }")),
     ];
     for result in type_errors {
         let error = result.err().expect("refused");
@@ -223,7 +338,7 @@ fn bad_arguments_throw_type_and_range_errors() {
         "{ level: 9 }",
         "{ console: 'sometimes' }",
     ] {
-        let error = Vitals::new(&js(options)).err().expect(options);
+        let error = Js::new(&js(options)).err().expect(options);
         assert!(is_range_error(&error), "{options}: {}", message(&error));
         assert!(!message(&error).is_empty());
     }
@@ -287,9 +402,8 @@ fn bad_arguments_throw_type_and_range_errors() {
         assert!(is_type_error(&error), "type case {i}: {}", message(&error));
     }
     // A getter that throws on the options object: that error, not a trap.
-    let error = Vitals::new(&js("{ get capacityBytes() { throw new SyntaxError('from a getter'); } }"))
-        .err()
-        .unwrap();
+    let error =
+        Js::new(&js("{ get capacityBytes() { throw new SyntaxError('from a getter'); } }")).err().unwrap();
     assert!(error.is_instance_of::<js_sys::SyntaxError>());
     // Still usable after all that.
     vitals.set_level(&"info".into()).unwrap();
@@ -432,7 +546,7 @@ fn damaged_dumps_report_skips_and_gaps() {
 
 #[wasm_bindgen_test]
 fn stats_count_what_the_ring_did() {
-    let vitals = Vitals::new(&js("{ capacityBytes: 256, console: false }")).unwrap();
+    let vitals = Js::new(&js("{ capacityBytes: 256, console: false }")).unwrap();
     for i in 0..50 {
         vitals.error(&"app".into(), &format!("message number {i}").into()).unwrap();
     }
@@ -454,11 +568,11 @@ fn error_messages_name_the_argument_and_what_is_accepted() {
     let cases: Vec<(Result<(), JsValue>, &str)> = vec![
         (vitals.log(&"info".into(), &5.into(), &"m".into()).map(drop), "target must be a string"),
         (
-            Vitals::new(&js("{ level: 'loud' }")).map(drop),
+            Js::new(&js("{ level: 'loud' }")).map(drop),
             "options.level \"loud\" is not a level: use trace, debug, info, warn, error, critical or off",
         ),
         (vitals.log(&"off".into(), &"t".into(), &"m".into()).map(drop), "level cannot be \"off\" here"),
-        (Vitals::new(&js("{ capacityBytes: 10 }")).map(drop), "options.capacityBytes must be from 256"),
+        (Js::new(&js("{ capacityBytes: 10 }")).map(drop), "options.capacityBytes must be from 256"),
         (
             vitals.entries(&js("{ since: -1 }")).map(drop),
             "query.since must be a whole number from 0 to 2^53 - 1",
