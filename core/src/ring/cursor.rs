@@ -98,7 +98,7 @@ impl<'a> Iterator for Iter<'a> {
 
 /// A reader's place in a ring: the next sequence number it wants and where
 /// that entry is. Cheap to copy and store, e.g. one per exporter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Cursor {
     seq: u64,
@@ -108,16 +108,28 @@ pub struct Cursor {
     placed: bool,
 }
 
+/// The `ts` of a cursor not placed yet, which no read uses. Not zero: a
+/// `Cursor` of all zero bytes is cleared with a `memclr` call on a 32-bit
+/// core, a routine of 174 bytes a firmware would link for it alone.
+const UNKNOWN_TS: u64 = u64::MAX;
+
+impl Default for Cursor {
+    /// [`Cursor::new`].
+    fn default() -> Self {
+        Cursor::new()
+    }
+}
+
 impl Cursor {
     /// A cursor at the very beginning: it reads everything still stored.
     pub const fn new() -> Self {
-        Cursor { seq: 0, pos: 0, ts: 0, placed: false }
+        Cursor::since(0)
     }
 
     /// A cursor that reads entries with sequence numbers `seq` and above,
     /// e.g. from an HTTP `?since=` parameter. The first read scans to it.
     pub const fn since(seq: u64) -> Self {
-        Cursor { seq, pos: 0, ts: 0, placed: false }
+        Cursor { seq, pos: 0, ts: UNKNOWN_TS, placed: false }
     }
 
     /// A cursor after everything `ring` holds now: it reads only what comes next.
