@@ -64,20 +64,31 @@ pub(crate) fn read(input: &[u8]) -> Option<(u64, usize)> {
     }
 }
 
+/// Finds the last byte, then folds the groups in from the most
+/// significant one: shifts by a constant only, so a 32-bit core links no
+/// 64-bit shift routine.
 #[inline(never)]
 fn read_long(input: &[u8]) -> Option<(u64, usize)> {
-    let mut value: u64 = 0;
-    for (i, &byte) in input.iter().enumerate().take(MAX_LEN) {
-        let part = u64::from(byte & 0x7f);
-        if i == MAX_LEN - 1 && byte > 1 {
-            return None; // would overflow 64 bits
-        }
-        value |= part << (7 * i);
+    let mut len = 0;
+    loop {
+        let byte = *input.get(len)?;
+        len += 1;
         if byte & 0x80 == 0 {
-            return Some((value, i + 1));
+            // The tenth byte holds the 64th bit only.
+            if len == MAX_LEN && byte > 1 {
+                return None;
+            }
+            break;
+        }
+        if len == MAX_LEN {
+            return None;
         }
     }
-    None
+    let mut value = 0u64;
+    for &byte in input.get(..len)?.iter().rev() {
+        value = value << 7 | u64::from(byte & 0x7f);
+    }
+    Some((value, len))
 }
 
 /// Maps a signed number onto an unsigned one so small magnitudes stay short.
