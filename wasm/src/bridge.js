@@ -24,8 +24,8 @@ export function vitals_bind(m, twin) {
   const proto = Object.getPrototypeOf(twin);
   twin.free();
   if (!Object.prototype.hasOwnProperty.call(proto, "log")) {
-    for (const [name, value] of Object.entries(METHODS)) {
-      Object.defineProperty(proto, name, { value, writable: true, configurable: true });
+    for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(METHODS))) {
+      Object.defineProperty(proto, name, { ...property, enumerable: false });
     }
   }
 }
@@ -166,7 +166,7 @@ function levelArg(value, what, mode) {
 }
 
 // `new Vitals(options)`: capacity * 256 + level * 16 + console.
-function newOptions(value) {
+export function vitals_options(value) {
   const o = options(value, "options");
   const capacity = number(o, "capacityBytes", "options", true) ?? 65536;
   if (capacity < 256 || capacity > 268435456) {
@@ -178,54 +178,48 @@ function newOptions(value) {
   return capacity * 256 + level * 16 + (given === undefined ? 0 : levelArg(given, "options.console", 2));
 }
 
-// `entries(query)` into `out`: since, limit (Infinity for none), level
-// filter, type (0 log, 1 metric, 2 event, 3 any).
-function query(value, _, __, out) {
+// `entries(query)`: since, limit (Infinity for none), level filter, type
+// (0 log, 1 metric, 2 event, 3 any).
+function query(value) {
   const q = options(value, "query");
-  out[0] = number(q, "since", "query", true) ?? 0;
-  out[1] = number(q, "limit", "query", true) ?? Infinity;
+  const since = number(q, "since", "query", true) ?? 0;
+  const limit = number(q, "limit", "query", true) ?? Infinity;
   const level = field(q, "level");
-  out[2] = level === undefined ? 0 : levelFilter(level, "query.level");
+  const filter = level === undefined ? 0 : levelFilter(level, "query.level");
   const type = field(q, "type");
-  out[3] = 3;
+  let kind = 3;
   if (type !== undefined) {
     if (typeof type !== "string") throw typeError("query.type", "a string");
-    out[3] = KINDS.indexOf(type);
-    if (out[3] < 0) throw new RangeError('query.type must be "log", "metric" or "event"');
+    kind = KINDS.indexOf(type);
+    if (kind < 0) throw new RangeError('query.type must be "log", "metric" or "event"');
   }
+  return [since, limit, filter, kind];
 }
 
-// `addRule(rule)`: the metric's name; into `out`: instance, for,
-// hysteresis, below (0 or 1), warn, error, critical, and which of the
-// three are given (bits 0 to 2).
-export function vitals_rule(rule, out) {
-  if (rule == null || typeof rule !== "object") throw typeError("rule", "an object");
-  const metric = field(rule, "metric");
+// `addRule(rule)`: metric, instance, warn, error, critical (0 when not
+// given), which of the three are given (bits 0 to 2), for, hysteresis,
+// below.
+function rule(value) {
+  if (value == null || typeof value !== "object") throw typeError("rule", "an object");
+  const metric = field(value, "metric");
   if (metric === undefined) throw new TypeError("rule.metric must be a metric name");
   if (typeof metric !== "string") throw typeError("rule.metric", "a string");
-  out[0] = number(rule, "instance", "rule", true) ?? 0;
-  if (out[0] > 65535) throw new RangeError("rule.instance must be at most 65535");
-  out[7] = 0;
-  ["warn", "error", "critical"].forEach((key, i) => {
-    const threshold = number(rule, key, "rule");
-    if (threshold !== undefined) {
-      out[4 + i] = threshold;
-      out[7] += 1 << i;
-    }
-  });
-  if (!out[7]) throw new TypeError("a rule needs at least one of warn, error, critical");
-  out[1] = number(rule, "for", "rule", true) ?? 1;
-  if (out[1] < 1 || out[1] > 255) throw new RangeError("rule.for must be from 1 to 255 samples");
-  out[2] = number(rule, "hysteresis", "rule") ?? 0;
-  const below = field(rule, "below");
+  const instance = number(value, "instance", "rule", true) ?? 0;
+  if (instance > 65535) throw new RangeError("rule.instance must be at most 65535");
+  const thresholds = ["warn", "error", "critical"].map((key) => number(value, key, "rule"));
+  const given = thresholds.reduce((bits, t, i) => (t === undefined ? bits : bits | (1 << i)), 0);
+  if (!given) throw new TypeError("a rule needs at least one of warn, error, critical");
+  const samples = number(value, "for", "rule", true) ?? 1;
+  if (samples < 1 || samples > 255) throw new RangeError("rule.for must be from 1 to 255 samples");
+  const hysteresis = number(value, "hysteresis", "rule") ?? 0;
+  const below = field(value, "below");
   if (below !== undefined && typeof below !== "boolean") throw typeError("rule.below", "true or false");
-  out[3] = below ? 1 : 0;
-  return metric;
+  return [metric, instance, ...thresholds.map((t) => t ?? 0), given, samples, hysteresis, !!below];
 }
 
 // `metric(name, value, unit)`: checks the name and value; the unit's code,
 // or 255 when none is given.
-function metricArgs(name, value, unit) {
+function unitCode(name, value, unit) {
   if (typeof name !== "string") throw typeError("name", "a string");
   if (typeof value !== "number") throw typeError("value", "a number");
   if (unit == null) return 255;
@@ -252,12 +246,11 @@ function interval(value) {
   throw new RangeError("intervalMs must be from 10 to 2147483647");
 }
 
-// The checks by number (`args::Check`): `a`, `b`, `c` are the arguments,
-// `out` takes numbers beyond the one returned.
-const CHECKS = [newOptions, query, metricArgs, interval];
-
-export function vitals_check(what, a, b, c, out) {
-  return CHECKS[what](a, b, c, out);
+// `importBinary(bytes)`: a Uint8Array of the bytes in a Uint8Array or ArrayBuffer.
+function dump(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw new TypeError("bytes must be a Uint8Array or an ArrayBuffer");
 }
 
 // A log line to the console method of its level (0 trace … 5 critical).
@@ -273,13 +266,6 @@ export function vitals_panic() {
 // A number as JavaScript writes it, with `digits` decimals unless negative.
 export function vitals_number(value, digits) {
   return digits < 0 ? String(value) : value.toFixed(digits);
-}
-
-// A Uint8Array of the bytes in a Uint8Array or ArrayBuffer.
-export function vitals_bytes(value) {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  throw new TypeError("bytes must be a Uint8Array or an ArrayBuffer");
 }
 
 function names(ptr, len) {
@@ -422,8 +408,9 @@ export function vitals_make(what, ptr, len, anchor) {
 }
 
 // The methods of `Vitals` written here (declared for TypeScript in
-// `lib.rs`): each checks its arguments and calls the module's `_log`,
-// `_filter` or `_read` with numbers.
+// `lib.rs`): each checks its arguments and calls one of the module's
+// private exports (`_log`, `_filter`, `_read`, `_metric`, `_rule`,
+// `_import`, `_sampler`) with numbers, strings and bytes.
 const METHODS = {
   /** Stores a log entry; its sequence number, or undefined when the level filter left it out. */
   log(level, target, message) {
@@ -457,12 +444,36 @@ const METHODS = {
     this._filter(2, targetLevel(target, level), target);
   },
   stats() {
-    return this._read(0);
+    return this._read(0, 0, 0, 0, 0);
   },
   metricNames() {
-    return this._read(1);
+    return this._read(1, 0, 0, 0, 0);
   },
   exportBinary() {
-    return this._read(2);
+    return this._read(2, 0, 0, 0, 0);
+  },
+  entries(query_) {
+    return this._read(3, ...query(query_));
+  },
+  metric(name, value, unit) {
+    return this._metric(name, value, unitCode(name, value, unit));
+  },
+  addRule(value) {
+    this._rule(...rule(value));
+  },
+  importBinary(bytes) {
+    return this._import(dump(bytes));
+  },
+  sample() {
+    return this._sampler(0, 0);
+  },
+  start(intervalMs) {
+    this._sampler(1, interval(intervalMs));
+  },
+  stop() {
+    this._sampler(2, 0);
+  },
+  get running() {
+    return this._sampler(3, 0) !== 0;
   },
 };

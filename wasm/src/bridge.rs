@@ -12,7 +12,6 @@
 //! of `vitals.info(target, message)`.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -28,29 +27,15 @@ extern "C" {
     ) -> i32;
     /// The error of `Fault` number `code` (see `fault.rs`).
     pub(crate) fn vitals_fault(code: u8, what: &str, detail: &str) -> JsValue;
-    /// Check number `what` (`args::Check`) of the arguments `a`, `b`, `c`:
-    /// a number, and more in `out`; a `TypeError` or `RangeError` naming
-    /// the argument otherwise.
+    /// The options of `new Vitals(options)`, checked: capacity × 256 +
+    /// level × 16 + console; a `TypeError` or `RangeError` naming the
+    /// option otherwise.
     #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_check(
-        what: u32,
-        a: &JsValue,
-        b: &JsValue,
-        c: &JsValue,
-        out: &mut [f64],
-    ) -> Result<f64, JsValue>;
-    /// The rule of `addRule(rule)`: its metric's name; into `out`:
-    /// instance, for, hysteresis, below, warn, error, critical, and which
-    /// thresholds are given (bits 0–2).
-    #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_rule(value: &JsValue, out: &mut [f64]) -> Result<String, JsValue>;
+    pub(crate) fn vitals_options(value: &JsValue) -> Result<f64, JsValue>;
     /// `target: message` to the console method for `level` (0–5).
     pub(crate) fn vitals_console(level: u8, target: &JsValue, message: &JsValue);
     /// `value` as JavaScript writes it, with `digits` decimals unless negative.
     pub(crate) fn vitals_number(value: f64, digits: i32) -> String;
-    /// The bytes of a `Uint8Array` or `ArrayBuffer`; throws a `TypeError` for anything else.
-    #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_bytes(value: &JsValue) -> Result<Vec<u8>, JsValue>;
     /// What `Made` number `what` says, from `len` bytes (or `f64`s) at
     /// `ptr`; `anchor` is for entries.
     fn vitals_make(what: u32, ptr: u32, len: u32, anchor: f64) -> JsValue;

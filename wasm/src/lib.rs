@@ -21,15 +21,13 @@
 //! `RangeError`, each with a message naming the argument; no input makes
 //! the module trap. The rest of the API is in the generated `.d.ts`.
 //!
-//! Part of the class is written in JavaScript (`src/bridge.js`), which is
-//! smaller there than as exports of the module: the argument checks, and
-//! `log`, `trace` … `critical`, `setLevel`, `setTargetLevel`,
-//! `setConsole`, `stats`, `metricNames` and `exportBinary`, which are
-//! added to `Vitals.prototype` when the first instance is made and call
-//! the module's `_log`, `_filter` and `_read` with plain numbers. They are
-//! declared in the `.d.ts` (`interface Vitals`, merged with the class)
-//! like the rest. From Rust, call them through the instance as a
-//! `JsValue`.
+//! The methods of the class are written in JavaScript (`src/bridge.js`),
+//! where they are smaller than exports of the module: they check their
+//! arguments and call a few private exports (`_log`, `_metric`, `_read`,
+//! `_filter`, `_rule`, `_import`, `_sampler`) with numbers, strings and
+//! bytes. They are added to `Vitals.prototype` when the first instance is
+//! made, and declared in the `.d.ts` (an `interface Vitals` merged with
+//! the class). From Rust, call them through the instance as a `JsValue`.
 //!
 //! The page is built without the default `std` feature (`cargo xtask web`,
 //! profile `min-size`): `no_std`, with a free-list allocator (`lol_alloc`) and a panic
@@ -228,6 +226,46 @@ export interface Vitals {
    * instance's custom metrics and labels (description records).
    */
   exportBinary(): Uint8Array;
+  /**
+   * Appends the entries of a dump (a `Uint8Array` or `ArrayBuffer` in the
+   * wire format, from any Vitals: a page, a firmware, a desktop); damaged
+   * frames are skipped and reported.
+   */
+  importBinary(bytes: Uint8Array | ArrayBuffer): ImportReport;
+  /**
+   * Stored entries, oldest first, as plain objects: those with sequence
+   * numbers from `since`, log entries at or above `level` (other kinds
+   * pass), of one `type` when given, at most `limit` of them.
+   */
+  entries(query: EntriesQuery): VitalsEntry[];
+  /**
+   * Stores a sample of metric `name` (a catalog name such as
+   * `"cpu.usage"`, a `browser.*` metric, or any new name, which is
+   * registered as a gauge with `unit`); returns its sequence number.
+   */
+  metric(name: string, value: number, unit: string | undefined): number | undefined;
+  /**
+   * Adds a threshold rule on a metric: WARN/ERROR/CRITICAL entries when
+   * its samples reach `warn`/`error`/`critical` (`below: true`: fall to
+   * them) `for` samples in a row, and back to normal past the threshold
+   * by `hysteresis`.
+   */
+  addRule(rule: RuleOptions): void;
+  /**
+   * Reads the browser metrics once and stores them (plus `ring.used` and
+   * `ring.dropped`); returns how many samples were stored. The first call
+   * starts the frame counter and the long-task observer.
+   */
+  sample(): number;
+  /**
+   * Samples now and then every `intervalMs` (10 ms to 2^31 − 1 ms),
+   * replacing any earlier timer.
+   */
+  start(intervalMs: number): void;
+  /** Stops the timer `start` set, and the frame counter and observers. */
+  stop(): void;
+  /** Whether a timer is sampling. */
+  readonly running: boolean;
 }
 
 /** What `importBinary` did. */

@@ -7,7 +7,7 @@ use core::cell::{RefCell, RefMut};
 
 use vitals_core::{
     Clock, Cursor, Direction, EntryKind, Event, Level, LevelFilter, MetricId, MetricKind, MetricNames,
-    Policy, Registry, RegistryError, Ring, Rule, RuleError, Rules, Series, TargetFilters, CATALOG,
+    Policy, Registry, RegistryError, Ring, Rule, RuleError, Rules, Series, TargetFilters, Unit, CATALOG,
     MAX_MESSAGE_LEN, MAX_TARGET_LEN,
 };
 use vitals_web::{BrowserMetrics, BrowserSampler, DateClock};
@@ -181,52 +181,135 @@ impl Vitals {
     /// class and checks `level`).
     #[wasm_bindgen(js_name = _log, skip_typescript)]
     pub fn log_at(&self, level: u8, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
-        self.push_log(Level::from_u8(level).unwrap_or(Level::Critical), target, message)
+        self.push_log(args::level(level), target, message)
     }
 
     /// Stores a sample of metric `name` (a catalog name such as
     /// `"cpu.usage"`, a `browser.*` metric, or any new name, which is
-    /// registered as a gauge with `unit`); returns its sequence number.
-    pub fn metric(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] value: &JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | undefined")] unit: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        let (name, value, unit) = args::metric(name, value, unit)?;
+    /// registered as a gauge with the unit of code `unit`, 255 for none
+    /// given); its sequence number. What `metric` calls.
+    #[wasm_bindgen(js_name = _metric, skip_typescript)]
+    pub fn record_metric(&self, name: &str, value: f64, unit: u8) -> Result<Option<f64>, JsValue> {
+        let unit = Unit::from_code(unit);
         let mut state = self.state()?;
-        let metric = match state.registry.find(&name) {
+        let metric = match state.registry.find(name) {
             Some(metric) => {
                 let known = state.registry.describe(metric).map(|info| info.unit);
                 if unit.is_some() && known != unit {
                     let known = known.map_or("none", |u| u.as_str());
-                    return Err(Fault::UnitMismatch.with(&name, known));
+                    return Err(Fault::UnitMismatch.with(name, known));
                 }
                 metric
             }
             None => state
                 .registry
-                .register(&name, unit.unwrap_or(vitals_core::Unit::None), MetricKind::Gauge)
-                .map_err(|e| registry_error(e, &name))?,
+                .register(name, unit.unwrap_or(Unit::None), MetricKind::Gauge)
+                .map_err(|e| registry_error(e, name))?,
         };
         let now = state.clock.now_us();
         Ok(state.record(now, metric.series(), value).map(|seq| seq as f64))
     }
 
-    /// Reads the browser metrics once and stores them (plus `ring.used` and
-    /// `ring.dropped`); returns how many samples were stored. The first
-    /// call starts the frame counter and the long-task observer.
-    pub fn sample(&self) -> Result<u32, JsValue> {
-        Ok(self.state()?.sample() as u32)
+    /// The sampler: `what` 0 reads the browser metrics once and stores
+    /// them (plus `ring.used` and `ring.dropped`) and returns how many
+    /// samples were stored (`sample`); 1 samples now and then every
+    /// `interval_ms` (`start`); 2 stops (`stop`); 3 is 1 when a timer is
+    /// sampling, else 0 (`running`).
+    #[wasm_bindgen(js_name = _sampler, skip_typescript)]
+    pub fn sampler(&self, what: u8, interval_ms: f64) -> Result<f64, JsValue> {
+        match what {
+            0 => Ok(self.state()?.sample() as f64),
+            1 => self.start(interval_ms).map(|()| 0.0),
+            2 => {
+                self.stop();
+                Ok(0.0)
+            }
+            _ => Ok(f64::from(u8::from(self.timer.try_borrow().is_ok_and(|t| t.is_some())))),
+        }
     }
 
-    /// Samples now and then every `intervalMs` (10 ms to 2^31 − 1 ms),
-    /// replacing any earlier timer.
-    pub fn start(
+    /// Appends the entries of a dump in the wire format (from any Vitals:
+    /// a page, a firmware, a desktop); damaged frames are skipped and
+    /// reported in the `ImportReport`. What `importBinary` calls.
+    #[wasm_bindgen(js_name = _import, skip_typescript)]
+    pub fn import(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        let mut state = self.state()?;
+        let state = &mut *state;
+        let report = transfer::import(&mut state.ring, &mut state.registry, bytes);
+        Ok(bridge::make_from_numbers(Made::Report, &report.values()))
+    }
+
+    /// Adds a threshold rule on a metric: WARN/ERROR/CRITICAL entries when
+    /// its samples reach `warn`/`error`/`critical` (those of bits 0–2 of
+    /// `given`; `below`: fall to them) `for_samples` samples in a row, and
+    /// back to normal past the threshold by `hysteresis`. What `addRule`
+    /// calls.
+    #[allow(clippy::too_many_arguments)] // the fields of `RuleOptions`, one number each
+    #[wasm_bindgen(js_name = _rule, skip_typescript)]
+    pub fn add_rule(
         &self,
-        #[wasm_bindgen(js_name = intervalMs, unchecked_param_type = "number")] interval_ms: &JsValue,
+        metric: &str,
+        instance: u16,
+        warn: f64,
+        error: f64,
+        critical: f64,
+        given: u8,
+        for_samples: u8,
+        hysteresis: f64,
+        below: bool,
     ) -> Result<(), JsValue> {
-        let ms = args::interval(interval_ms)?;
+        let mut state = self.state()?;
+        let id = state.registry.find(metric).ok_or_else(|| Fault::UnknownMetric.with(metric, ""))?;
+        let threshold = |bit: u8, value: f64| (given & bit != 0).then_some(value);
+        let rule = Rule {
+            series: id.instance(instance),
+            direction: if below { Direction::Below } else { Direction::Above },
+            thresholds: [threshold(1, warn), threshold(2, error), threshold(4, critical)],
+            for_samples,
+            hysteresis,
+        };
+        state.rules.add(rule).map_err(|e| match e {
+            RuleError::Full => Fault::RulesFull.error(),
+            RuleError::Unordered => Fault::Unordered.error(),
+            _ => Fault::NotFinite.error(),
+        })
+    }
+
+    /// Sets a level filter (`bridge.js` checks `level`, 0–6, and `target`):
+    /// `which` 0 is the default one (`setLevel`), 1 the console's
+    /// (`setConsole`), 2 the one of `target` and its sub-targets
+    /// (`setTargetLevel`).
+    #[wasm_bindgen(js_name = _filter, skip_typescript)]
+    pub fn set_filter(&self, which: u8, level: u8, target: &str) -> Result<(), JsValue> {
+        let filter = args::filter(level);
+        let mut state = self.state()?;
+        match which {
+            0 => state.filters.set_default(filter),
+            1 => state.console = filter,
+            _ => return state.filters.set(target, filter).map_err(|_| Fault::TargetRule.error()),
+        }
+        Ok(())
+    }
+
+    /// What `stats` (`what` 0), `metricNames` (1), `exportBinary` (2) and
+    /// `entries` (3, with the query's `since`, `limit`, `level` and `kind`)
+    /// return; `bridge.js` adds those to the class.
+    #[wasm_bindgen(js_name = _read, skip_typescript)]
+    pub fn read(&self, what: u8, since: f64, limit: f64, level: u8, kind: u8) -> Result<JsValue, JsValue> {
+        let state = self.state()?;
+        Ok(match what {
+            0 => stats(&state),
+            1 => metric_names(&state),
+            2 => export_binary(&state),
+            _ => entries(&state, since as u64, limit as u64, args::filter(level), kind),
+        })
+    }
+}
+
+impl Vitals {
+    /// Samples now and then every `ms` milliseconds (10 to 2^31 − 1,
+    /// checked by `bridge.js`), replacing any earlier timer.
+    fn start(&self, ms: f64) -> Result<(), JsValue> {
         self.stop();
         self.state()?.sample();
         let weak = Rc::downgrade(&self.state);
@@ -244,7 +327,7 @@ impl Vitals {
     }
 
     /// Stops the timer `start` set, and the frame counter and observers.
-    pub fn stop(&self) {
+    fn stop(&self) {
         if let Ok(mut timer) = self.timer.try_borrow_mut() {
             timer.take();
         }
@@ -252,114 +335,33 @@ impl Vitals {
             state.sampler = None;
         }
     }
+}
 
-    /// Whether a timer is sampling.
-    #[wasm_bindgen(getter)]
-    pub fn running(&self) -> bool {
-        self.timer.try_borrow().is_ok_and(|t| t.is_some())
-    }
-
-    /// Stored entries, oldest first, as plain objects: those with sequence
-    /// numbers from `since`, log entries at or above `level` (other kinds
-    /// pass), of one `type` when given, at most `limit` of them.
-    #[wasm_bindgen(unchecked_return_type = "VitalsEntry[]")]
-    pub fn entries(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "EntriesQuery")] query: &JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let args::Query { since, limit, level, kind } = args::query(query)?;
-        let state = self.state()?;
-        let mut rows = Rows::default();
-        let mut cursor = Cursor::since(since);
-        let mut count = 0u64;
-        for entry in state.ring.read(&mut cursor) {
-            if count >= limit {
-                break;
-            }
-            let (this_kind, passes) = match &entry.kind {
-                EntryKind::Log(log) => (0, level.allows(log.level)),
-                EntryKind::Metric(_) => (1, true),
-                _ => (2, true),
-            };
-            if !passes || (kind != 3 && kind != this_kind) {
-                continue;
-            }
-            rows.entry(&entry, &state.registry);
-            count += 1;
+/// `entries(query)`: stored entries, oldest first, as plain objects: those
+/// with sequence numbers from `since`, log entries at or above `level`
+/// (other kinds pass), of one `kind` (0 log, 1 metric, 2 event; 3 any), at
+/// most `limit` of them.
+fn entries(state: &State, since: u64, limit: u64, level: LevelFilter, kind: u8) -> JsValue {
+    let mut rows = Rows::default();
+    let mut cursor = Cursor::since(since);
+    let mut count = 0u64;
+    for entry in state.ring.read(&mut cursor) {
+        if count >= limit {
+            break;
         }
-        let anchor = state.ring.anchor().map_or(f64::NAN, |a| a as f64);
-        Ok(bridge::make(Made::Entries, &rows.bytes, anchor))
-    }
-
-    /// Appends the entries of a dump (a `Uint8Array` or `ArrayBuffer` in
-    /// the wire format, from any Vitals: a page, a firmware, a desktop);
-    /// damaged frames are skipped and reported.
-    #[wasm_bindgen(js_name = importBinary, unchecked_return_type = "ImportReport")]
-    pub fn import_binary(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: &JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let bytes = bridge::vitals_bytes(bytes)?;
-        let mut state = self.state()?;
-        let state = &mut *state;
-        let report = transfer::import(&mut state.ring, &mut state.registry, &bytes);
-        Ok(bridge::make_from_numbers(Made::Report, &report.values()))
-    }
-
-    /// Adds a threshold rule on a metric: WARN/ERROR/CRITICAL entries when
-    /// its samples reach `warn`/`error`/`critical` (`below: true`: fall to
-    /// them) `for` samples in a row, and back to normal past the threshold
-    /// by `hysteresis`.
-    #[wasm_bindgen(js_name = addRule)]
-    pub fn add_rule(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "RuleOptions")] rule: &JsValue,
-    ) -> Result<(), JsValue> {
-        let args::RuleArgs { metric: name, instance, thresholds, for_samples, hysteresis, below } =
-            args::rule(rule)?;
-        let mut state = self.state()?;
-        let metric = state.registry.find(&name).ok_or_else(|| Fault::UnknownMetric.with(&name, ""))?;
-        let rule = Rule {
-            series: metric.instance(instance),
-            direction: if below { Direction::Below } else { Direction::Above },
-            thresholds,
-            for_samples,
-            hysteresis,
+        let (this_kind, passes) = match &entry.kind {
+            EntryKind::Log(log) => (0, level.allows(log.level)),
+            EntryKind::Metric(_) => (1, true),
+            _ => (2, true),
         };
-        state.rules.add(rule).map_err(|e| match e {
-            RuleError::Full => Fault::RulesFull.error(),
-            RuleError::Unordered => Fault::Unordered.error(),
-            _ => Fault::NotFinite.error(),
-        })
-    }
-
-    /// Sets a level filter (`bridge.js` checks `level`, 0–6, and `target`):
-    /// `which` 0 is the default one (`setLevel`), 1 the console's
-    /// (`setConsole`), 2 the one of `target` and its sub-targets
-    /// (`setTargetLevel`).
-    #[wasm_bindgen(js_name = _filter, skip_typescript)]
-    pub fn set_filter(&self, which: u8, level: u8, target: &str) -> Result<(), JsValue> {
-        let filter = LevelFilter::from_u8(level).unwrap_or(LevelFilter::Off);
-        let mut state = self.state()?;
-        match which {
-            0 => state.filters.set_default(filter),
-            1 => state.console = filter,
-            _ => return state.filters.set(target, filter).map_err(|_| Fault::TargetRule.error()),
+        if !passes || (kind != 3 && kind != this_kind) {
+            continue;
         }
-        Ok(())
+        rows.entry(&entry, &state.registry);
+        count += 1;
     }
-
-    /// What `stats` (`what` 0), `metricNames` (1) and `exportBinary` (2)
-    /// return; `bridge.js` adds those to the class.
-    #[wasm_bindgen(js_name = _read, skip_typescript)]
-    pub fn read(&self, what: u8) -> Result<JsValue, JsValue> {
-        let state = self.state()?;
-        Ok(match what {
-            0 => stats(&state),
-            1 => metric_names(&state),
-            _ => export_binary(&state),
-        })
-    }
+    let anchor = state.ring.anchor().map_or(f64::NAN, |a| a as f64);
+    bridge::make(Made::Entries, &rows.bytes, anchor)
 }
 
 /// `stats()`: the ring's counters and fill.
