@@ -409,8 +409,9 @@ export function vitals_make(what, ptr, len, anchor) {
 
 // The methods of `Vitals` written here (declared for TypeScript in
 // `lib.rs`): each checks its arguments and calls one of the module's
-// private exports (`_log`, `_filter`, `_read`, `_metric`, `_rule`,
-// `_import`, `_sampler`) with numbers, strings and bytes.
+// private exports (`_log`, `_metric`, `_rule`, `_import`, and `_call`
+// with the numbers of `mod call` in `vitals.rs` for the rest) with
+// numbers, strings and bytes.
 const METHODS = {
   /** Stores a log entry; its sequence number, or undefined when the level filter left it out. */
   log(level, target, message) {
@@ -435,25 +436,26 @@ const METHODS = {
     return this._log(5, target, message);
   },
   setLevel(level) {
-    this._filter(0, levelArg(level, "level", 1), "");
+    this._call(4, 0, 0, levelArg(level, "level", 1), 0, "");
   },
   setConsole(level) {
-    this._filter(1, levelArg(level, "level", 2), "");
+    this._call(5, 0, 0, levelArg(level, "level", 2), 0, "");
   },
   setTargetLevel(target, level) {
-    this._filter(2, targetLevel(target, level), target);
+    this._call(6, 0, 0, targetLevel(target, level), 0, target);
   },
   stats() {
-    return this._read(0, 0, 0, 0, 0);
+    return this._call(0, 0, 0, 0, 0, "");
   },
   metricNames() {
-    return this._read(1, 0, 0, 0, 0);
+    return this._call(1, 0, 0, 0, 0, "");
   },
   exportBinary() {
-    return this._read(2, 0, 0, 0, 0);
+    return this._call(2, 0, 0, 0, 0, "");
   },
   entries(query_) {
-    return this._read(3, ...query(query_));
+    const [since, limit, level, kind] = query(query_);
+    return this._call(3, since, limit, level, kind, "");
   },
   metric(name, value, unit) {
     return this._metric(name, value, unitCode(name, value, unit));
@@ -465,15 +467,15 @@ const METHODS = {
     return this._import(dump(bytes));
   },
   sample() {
-    return this._sampler(0, 0);
+    return this._call(7, 0, 0, 0, 0, "");
   },
   start(intervalMs) {
-    this._sampler(1, interval(intervalMs));
+    this._call(8, interval(intervalMs), 0, 0, 0, "");
   },
   stop() {
-    this._sampler(2, 0);
+    this._call(9, 0, 0, 0, 0, "");
   },
   get running() {
-    return this._sampler(3, 0) !== 0;
+    return this._call(10, 0, 0, 0, 0, "");
   },
 };

@@ -210,24 +210,6 @@ impl Vitals {
         Ok(state.record(now, metric.series(), value).map(|seq| seq as f64))
     }
 
-    /// The sampler: `what` 0 reads the browser metrics once and stores
-    /// them (plus `ring.used` and `ring.dropped`) and returns how many
-    /// samples were stored (`sample`); 1 samples now and then every
-    /// `interval_ms` (`start`); 2 stops (`stop`); 3 is 1 when a timer is
-    /// sampling, else 0 (`running`).
-    #[wasm_bindgen(js_name = _sampler, skip_typescript)]
-    pub fn sampler(&self, what: u8, interval_ms: f64) -> Result<f64, JsValue> {
-        match what {
-            0 => Ok(self.state()?.sample() as f64),
-            1 => self.start(interval_ms).map(|()| 0.0),
-            2 => {
-                self.stop();
-                Ok(0.0)
-            }
-            _ => Ok(f64::from(u8::from(self.timer.try_borrow().is_ok_and(|t| t.is_some())))),
-        }
-    }
-
     /// Appends the entries of a dump in the wire format (from any Vitals:
     /// a page, a firmware, a desktop); damaged frames are skipped and
     /// reported in the `ImportReport`. What `importBinary` calls.
@@ -275,33 +257,52 @@ impl Vitals {
         })
     }
 
-    /// Sets a level filter (`bridge.js` checks `level`, 0–6, and `target`):
-    /// `which` 0 is the default one (`setLevel`), 1 the console's
-    /// (`setConsole`), 2 the one of `target` and its sub-targets
-    /// (`setTargetLevel`).
-    #[wasm_bindgen(js_name = _filter, skip_typescript)]
-    pub fn set_filter(&self, which: u8, level: u8, target: &str) -> Result<(), JsValue> {
-        let filter = args::filter(level);
-        let mut state = self.state()?;
-        match which {
-            0 => state.filters.set_default(filter),
-            1 => state.console = filter,
-            _ => return state.filters.set(target, filter).map_err(|_| Fault::TargetRule.error()),
+    /// The rest of the class, by number (`what`, one of [`call`]'s):
+    /// counters, names, the wire format and entries; level filters; the
+    /// sampler. `a`, `b`, `level`, `kind` and `text` are the arguments,
+    /// checked by `bridge.js`, which adds the methods that call this.
+    #[wasm_bindgen(js_name = _call, skip_typescript)]
+    pub fn call(
+        &self,
+        what: u8,
+        a: f64,
+        b: f64,
+        level: u8,
+        kind: u8,
+        text: &str,
+    ) -> Result<JsValue, JsValue> {
+        match what {
+            call::SAMPLE => return Ok(JsValue::from_f64(self.state()?.sample() as f64)),
+            call::START => return self.start(a).map(|()| JsValue::UNDEFINED),
+            call::STOP => {
+                self.stop();
+                return Ok(JsValue::UNDEFINED);
+            }
+            call::RUNNING => {
+                return Ok(JsValue::from_bool(self.timer.try_borrow().is_ok_and(|t| t.is_some())))
+            }
+            _ => {}
         }
-        Ok(())
-    }
-
-    /// What `stats` (`what` 0), `metricNames` (1), `exportBinary` (2) and
-    /// `entries` (3, with the query's `since`, `limit`, `level` and `kind`)
-    /// return; `bridge.js` adds those to the class.
-    #[wasm_bindgen(js_name = _read, skip_typescript)]
-    pub fn read(&self, what: u8, since: f64, limit: f64, level: u8, kind: u8) -> Result<JsValue, JsValue> {
-        let state = self.state()?;
+        let mut state = self.state()?;
+        let filter = args::filter(level);
         Ok(match what {
-            0 => stats(&state),
-            1 => metric_names(&state),
-            2 => export_binary(&state),
-            _ => entries(&state, since as u64, limit as u64, args::filter(level), kind),
+            call::STATS => stats(&state),
+            call::METRIC_NAMES => metric_names(&state),
+            call::EXPORT_BINARY => export_binary(&state),
+            call::ENTRIES => entries(&state, a as u64, b as u64, filter, kind),
+            call::SET_LEVEL => {
+                state.filters.set_default(filter);
+                JsValue::UNDEFINED
+            }
+            call::SET_CONSOLE => {
+                state.console = filter;
+                JsValue::UNDEFINED
+            }
+            call::SET_TARGET_LEVEL => {
+                state.filters.set(text, filter).map_err(|_| Fault::TargetRule.error())?;
+                JsValue::UNDEFINED
+            }
+            _ => JsValue::UNDEFINED,
         })
     }
 }
@@ -335,6 +336,33 @@ impl Vitals {
             state.sampler = None;
         }
     }
+}
+
+/// The numbers of `_call`, for the methods of `bridge.js`.
+mod call {
+    /// `stats()`.
+    pub(crate) const STATS: u8 = 0;
+    /// `metricNames()`.
+    pub(crate) const METRIC_NAMES: u8 = 1;
+    /// `exportBinary()`.
+    pub(crate) const EXPORT_BINARY: u8 = 2;
+    /// `entries(query)`: `a` since, `b` limit, `level` and `kind` (0 log,
+    /// 1 metric, 2 event, 3 any).
+    pub(crate) const ENTRIES: u8 = 3;
+    /// `setLevel(level)`.
+    pub(crate) const SET_LEVEL: u8 = 4;
+    /// `setConsole(level)`.
+    pub(crate) const SET_CONSOLE: u8 = 5;
+    /// `setTargetLevel(text, level)`.
+    pub(crate) const SET_TARGET_LEVEL: u8 = 6;
+    /// `sample()`.
+    pub(crate) const SAMPLE: u8 = 7;
+    /// `start(a)`.
+    pub(crate) const START: u8 = 8;
+    /// `stop()`.
+    pub(crate) const STOP: u8 = 9;
+    /// `running`.
+    pub(crate) const RUNNING: u8 = 10;
 }
 
 /// `entries(query)`: stored entries, oldest first, as plain objects: those
