@@ -214,7 +214,7 @@ function rule(value) {
   const hysteresis = number(value, "hysteresis", "rule") ?? 0;
   const below = field(value, "below");
   if (below !== undefined && typeof below !== "boolean") throw typeError("rule.below", "true or false");
-  return [metric, instance, ...thresholds.map((t) => t ?? 0), given, samples, hysteresis, !!below];
+  return [metric, instance, ...thresholds.map((t) => t ?? 0), given, samples, hysteresis, below ? 1 : 0];
 }
 
 // `metric(name, value, unit)`: checks the name and value; the unit's code,
@@ -409,9 +409,9 @@ export function vitals_make(what, ptr, len, anchor) {
 
 // The methods of `Vitals` written here (declared for TypeScript in
 // `lib.rs`): each checks its arguments and calls one of the module's
-// private exports (`_log`, `_metric`, `_rule`, `_import`, and `_call`
-// with the numbers of `mod call` in `vitals.rs` for the rest) with
-// numbers, strings and bytes.
+// private exports: `_log`, and `_call` with the numbers of `mod call` in
+// `vitals.rs` for the rest, with numbers, a string and bytes.
+const NO_BYTES = new Uint8Array(0);
 const METHODS = {
   /** Stores a log entry; its sequence number, or undefined when the level filter left it out. */
   log(level, target, message) {
@@ -436,46 +436,46 @@ const METHODS = {
     return this._log(5, target, message);
   },
   setLevel(level) {
-    this._call(4, 0, 0, levelArg(level, "level", 1), 0, "");
+    this._call(4, [levelArg(level, "level", 1)], "", NO_BYTES);
   },
   setConsole(level) {
-    this._call(5, 0, 0, levelArg(level, "level", 2), 0, "");
+    this._call(5, [levelArg(level, "level", 2)], "", NO_BYTES);
   },
   setTargetLevel(target, level) {
-    this._call(6, 0, 0, targetLevel(target, level), 0, target);
+    this._call(6, [targetLevel(target, level)], target, NO_BYTES);
   },
   stats() {
-    return this._call(0, 0, 0, 0, 0, "");
+    return this._call(0, [], "", NO_BYTES);
   },
   metricNames() {
-    return this._call(1, 0, 0, 0, 0, "");
+    return this._call(1, [], "", NO_BYTES);
   },
   exportBinary() {
-    return this._call(2, 0, 0, 0, 0, "");
+    return this._call(2, [], "", NO_BYTES);
   },
   entries(query_) {
-    const [since, limit, level, kind] = query(query_);
-    return this._call(3, since, limit, level, kind, "");
+    return this._call(3, query(query_), "", NO_BYTES);
   },
   metric(name, value, unit) {
-    return this._metric(name, value, unitCode(name, value, unit));
+    return this._call(11, [value, unitCode(name, value, unit)], name, NO_BYTES);
   },
   addRule(value) {
-    this._rule(...rule(value));
+    const [metric, ...numbers] = rule(value);
+    this._call(12, numbers, metric, NO_BYTES);
   },
-  importBinary(bytes) {
-    return this._import(dump(bytes));
+  importBinary(data) {
+    return this._call(13, [], "", dump(data));
   },
   sample() {
-    return this._call(7, 0, 0, 0, 0, "");
+    return this._call(7, [], "", NO_BYTES);
   },
   start(intervalMs) {
-    this._call(8, interval(intervalMs), 0, 0, 0, "");
+    this._call(8, [interval(intervalMs)], "", NO_BYTES);
   },
   stop() {
-    this._call(9, 0, 0, 0, 0, "");
+    this._call(9, [], "", NO_BYTES);
   },
   get running() {
-    return this._call(10, 0, 0, 0, 0, "");
+    return this._call(10, [], "", NO_BYTES);
   },
 };

@@ -23,9 +23,8 @@
 //!
 //! The methods of the class are written in JavaScript (`src/bridge.js`),
 //! where they are smaller than exports of the module: they check their
-//! arguments and call a few private exports (`_log`, `_metric`, `_rule`,
-//! `_import`, and `_call` for the rest) with numbers, strings and
-//! bytes. They are added to `Vitals.prototype` when the first instance is
+//! arguments and call two private exports, `_log` and `_call` (for the
+//! rest), with numbers, a string and bytes. They are added to `Vitals.prototype` when the first instance is
 //! made, and declared in the `.d.ts` (an `interface Vitals` merged with
 //! the class). From Rust, call them through the instance as a `JsValue`.
 //!

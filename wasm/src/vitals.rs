@@ -71,6 +71,42 @@ impl State {
         seq
     }
 
+    /// Stores a sample of metric `name` (a catalog name such as
+    /// `"cpu.usage"`, a `browser.*` metric, or any new name, which is
+    /// registered as a gauge with the unit of code `unit`, 255 for none
+    /// given); its sequence number.
+    fn metric(&mut self, name: &str, value: f64, unit: u8) -> Result<Option<f64>, JsValue> {
+        let unit = Unit::from_code(unit);
+        let metric = match self.registry.find(name) {
+            Some(metric) => {
+                let known = self.registry.describe(metric).map(|info| info.unit);
+                if unit.is_some() && known != unit {
+                    let known = known.map_or("none", |u| u.as_str());
+                    return Err(Fault::UnitMismatch.with(name, known));
+                }
+                metric
+            }
+            None => self
+                .registry
+                .register(name, unit.unwrap_or(Unit::None), MetricKind::Gauge)
+                .map_err(|e| registry_error(e, name))?,
+        };
+        let now = self.clock.now_us();
+        Ok(self.record(now, metric.instance(0), value).map(|seq| seq as f64))
+    }
+
+    /// Adds `rule` on metric `name` (its series' metric is replaced by
+    /// that one, the instance kept).
+    fn add_rule(&mut self, name: &str, mut rule: Rule) -> Result<(), JsValue> {
+        let metric = self.registry.find(name).ok_or_else(|| Fault::UnknownMetric.with(name, ""))?;
+        rule.series = metric.instance(rule.series.instance);
+        self.rules.add(rule).map_err(|e| match e {
+            RuleError::Full => Fault::RulesFull.error(),
+            RuleError::Unordered => Fault::Unordered.error(),
+            _ => Fault::NotFinite.error(),
+        })
+    }
+
     /// One reading of the browser metrics and the ring's own fill, stored.
     fn sample(&mut self) -> usize {
         let now = self.clock.now_us();
@@ -184,96 +220,17 @@ impl Vitals {
         self.push_log(args::level(level), target, message)
     }
 
-    /// Stores a sample of metric `name` (a catalog name such as
-    /// `"cpu.usage"`, a `browser.*` metric, or any new name, which is
-    /// registered as a gauge with the unit of code `unit`, 255 for none
-    /// given); its sequence number. What `metric` calls.
-    #[wasm_bindgen(js_name = _metric, skip_typescript)]
-    pub fn record_metric(&self, name: &str, value: f64, unit: u8) -> Result<Option<f64>, JsValue> {
-        let unit = Unit::from_code(unit);
-        let mut state = self.state()?;
-        let metric = match state.registry.find(name) {
-            Some(metric) => {
-                let known = state.registry.describe(metric).map(|info| info.unit);
-                if unit.is_some() && known != unit {
-                    let known = known.map_or("none", |u| u.as_str());
-                    return Err(Fault::UnitMismatch.with(name, known));
-                }
-                metric
-            }
-            None => state
-                .registry
-                .register(name, unit.unwrap_or(Unit::None), MetricKind::Gauge)
-                .map_err(|e| registry_error(e, name))?,
-        };
-        let now = state.clock.now_us();
-        Ok(state.record(now, metric.series(), value).map(|seq| seq as f64))
-    }
-
-    /// Appends the entries of a dump in the wire format (from any Vitals:
-    /// a page, a firmware, a desktop); damaged frames are skipped and
-    /// reported in the `ImportReport`. What `importBinary` calls.
-    #[wasm_bindgen(js_name = _import, skip_typescript)]
-    pub fn import(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
-        let mut state = self.state()?;
-        let state = &mut *state;
-        let report = transfer::import(&mut state.ring, &mut state.registry, bytes);
-        Ok(bridge::make_from_numbers(Made::Report, &report.values()))
-    }
-
-    /// Adds a threshold rule on a metric: WARN/ERROR/CRITICAL entries when
-    /// its samples reach `warn`/`error`/`critical` (those of bits 0–2 of
-    /// `given`; `below`: fall to them) `for_samples` samples in a row, and
-    /// back to normal past the threshold by `hysteresis`. What `addRule`
-    /// calls.
-    #[allow(clippy::too_many_arguments)] // the fields of `RuleOptions`, one number each
-    #[wasm_bindgen(js_name = _rule, skip_typescript)]
-    pub fn add_rule(
-        &self,
-        metric: &str,
-        instance: u16,
-        warn: f64,
-        error: f64,
-        critical: f64,
-        given: u8,
-        for_samples: u8,
-        hysteresis: f64,
-        below: bool,
-    ) -> Result<(), JsValue> {
-        let mut state = self.state()?;
-        let id = state.registry.find(metric).ok_or_else(|| Fault::UnknownMetric.with(metric, ""))?;
-        let threshold = |bit: u8, value: f64| (given & bit != 0).then_some(value);
-        let rule = Rule {
-            series: id.instance(instance),
-            direction: if below { Direction::Below } else { Direction::Above },
-            thresholds: [threshold(1, warn), threshold(2, error), threshold(4, critical)],
-            for_samples,
-            hysteresis,
-        };
-        state.rules.add(rule).map_err(|e| match e {
-            RuleError::Full => Fault::RulesFull.error(),
-            RuleError::Unordered => Fault::Unordered.error(),
-            _ => Fault::NotFinite.error(),
-        })
-    }
-
-    /// The rest of the class, by number (`what`, one of [`call`]'s):
-    /// counters, names, the wire format and entries; level filters; the
-    /// sampler. `a`, `b`, `level`, `kind` and `text` are the arguments,
-    /// checked by `bridge.js`, which adds the methods that call this.
+    /// The class but `log` and its helpers, by number (`what`, one of
+    /// [`call`]'s): counters, names, the wire format and entries; metrics
+    /// and rules; level filters; the sampler. `numbers`, `text` and
+    /// `bytes` are the arguments, checked by `bridge.js`, whose methods
+    /// call this.
     #[wasm_bindgen(js_name = _call, skip_typescript)]
-    pub fn call(
-        &self,
-        what: u8,
-        a: f64,
-        b: f64,
-        level: u8,
-        kind: u8,
-        text: &str,
-    ) -> Result<JsValue, JsValue> {
+    pub fn call(&self, what: u8, numbers: &[f64], text: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        let n = |i: usize| numbers.get(i).copied().unwrap_or(0.0);
         match what {
             call::SAMPLE => return Ok(JsValue::from_f64(self.state()?.sample() as f64)),
-            call::START => return self.start(a).map(|()| JsValue::UNDEFINED),
+            call::START => return self.start(n(0)).map(|()| JsValue::UNDEFINED),
             call::STOP => {
                 self.stop();
                 return Ok(JsValue::UNDEFINED);
@@ -284,12 +241,13 @@ impl Vitals {
             _ => {}
         }
         let mut state = self.state()?;
-        let filter = args::filter(level);
+        let state = &mut *state;
+        let filter = args::filter(n(0) as u8);
         Ok(match what {
-            call::STATS => stats(&state),
-            call::METRIC_NAMES => metric_names(&state),
-            call::EXPORT_BINARY => export_binary(&state),
-            call::ENTRIES => entries(&state, a as u64, b as u64, filter, kind),
+            call::STATS => stats(state),
+            call::METRIC_NAMES => metric_names(state),
+            call::EXPORT_BINARY => export_binary(state),
+            call::ENTRIES => entries(state, n(0) as u64, n(1) as u64, args::filter(n(2) as u8), n(3) as u8),
             call::SET_LEVEL => {
                 state.filters.set_default(filter);
                 JsValue::UNDEFINED
@@ -301,6 +259,26 @@ impl Vitals {
             call::SET_TARGET_LEVEL => {
                 state.filters.set(text, filter).map_err(|_| Fault::TargetRule.error())?;
                 JsValue::UNDEFINED
+            }
+            call::METRIC => {
+                state.metric(text, n(0), n(1) as u8)?.map_or(JsValue::UNDEFINED, JsValue::from_f64)
+            }
+            call::ADD_RULE => {
+                let thresholds = [n(1), n(2), n(3)];
+                let given = n(4) as u8;
+                let rule = Rule {
+                    series: MetricId(0).instance(n(0) as u16),
+                    direction: if n(7) != 0.0 { Direction::Below } else { Direction::Above },
+                    thresholds: [0, 1, 2].map(|i| (given & 1 << i != 0).then_some(thresholds[i])),
+                    for_samples: n(5) as u8,
+                    hysteresis: n(6),
+                };
+                state.add_rule(text, rule)?;
+                JsValue::UNDEFINED
+            }
+            call::IMPORT_BINARY => {
+                let report = transfer::import(&mut state.ring, &mut state.registry, bytes);
+                bridge::make_from_numbers(Made::Report, &report.values())
             }
             _ => JsValue::UNDEFINED,
         })
@@ -346,10 +324,10 @@ mod call {
     pub(crate) const METRIC_NAMES: u8 = 1;
     /// `exportBinary()`.
     pub(crate) const EXPORT_BINARY: u8 = 2;
-    /// `entries(query)`: `a` since, `b` limit, `level` and `kind` (0 log,
-    /// 1 metric, 2 event, 3 any).
+    /// `entries(query)`: numbers since, limit, level and kind (0 log, 1
+    /// metric, 2 event, 3 any).
     pub(crate) const ENTRIES: u8 = 3;
-    /// `setLevel(level)`.
+    /// `setLevel(level)`, and the two below: the level is the first number.
     pub(crate) const SET_LEVEL: u8 = 4;
     /// `setConsole(level)`.
     pub(crate) const SET_CONSOLE: u8 = 5;
@@ -357,12 +335,20 @@ mod call {
     pub(crate) const SET_TARGET_LEVEL: u8 = 6;
     /// `sample()`.
     pub(crate) const SAMPLE: u8 = 7;
-    /// `start(a)`.
+    /// `start(intervalMs)`: the first number.
     pub(crate) const START: u8 = 8;
     /// `stop()`.
     pub(crate) const STOP: u8 = 9;
     /// `running`.
     pub(crate) const RUNNING: u8 = 10;
+    /// `metric(text, value, unit)`: numbers value and unit code (255 for none).
+    pub(crate) const METRIC: u8 = 11;
+    /// `addRule(rule)`: `text` the metric; numbers instance, warn, error,
+    /// critical, which of the three are given (bits 0–2), for,
+    /// hysteresis, below (0 or 1).
+    pub(crate) const ADD_RULE: u8 = 12;
+    /// `importBinary(bytes)`.
+    pub(crate) const IMPORT_BINARY: u8 = 13;
 }
 
 /// `entries(query)`: stored entries, oldest first, as plain objects: those
