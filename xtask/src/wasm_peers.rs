@@ -113,6 +113,32 @@ fn write_workspace(wasm_bindgen: &str) -> Result<()> {
     Ok(())
 }
 
+/// Every `.js` file under `dir` (the generated glue and its snippets),
+/// sorted by path, concatenated into `out`: the JavaScript a page
+/// downloads with the module (unminified), for sizing next to it.
+fn js_bundle(dir: &Path, out: PathBuf) -> Result<PathBuf> {
+    fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        for entry in fs::read_dir(dir).map_err(|e| io_error(dir, e))? {
+            let path = entry.map_err(|e| io_error(dir, e))?.path();
+            if path.is_dir() {
+                collect(&path, out)?;
+            } else if path.extension().is_some_and(|ext| ext == "js") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.sort();
+    let mut bundle = Vec::new();
+    for file in &files {
+        bundle.extend(fs::read(file).map_err(|e| io_error(file, e))?);
+    }
+    fs::write(&out, bundle).map_err(|e| io_error(&out, e))?;
+    Ok(out)
+}
+
 /// `gzip -9`'d size of `path`.
 fn gzip_size(path: &Path) -> Result<u64> {
     Cmd::new("sh")
@@ -161,6 +187,7 @@ pub(crate) fn measure(results: &Path) -> Result<()> {
         Ok(())
     };
     row("vitals-wasm", &ours)?;
+    row("vitals-wasm JS", &js_bundle(&web::pkg_dir(), results.join("vitals-wasm.js-bundle"))?)?;
 
     let wasm_bindgen = web::locked_wasm_bindgen_version()?;
     write_workspace(&wasm_bindgen)?;
@@ -179,8 +206,10 @@ pub(crate) fn measure(results: &Path) -> Result<()> {
     build.run()?;
     for peer in PEERS {
         let wasm = target.join(web::WASM).join("min-size").join(format!("{}.wasm", peer.package));
-        let bg = bindgen_and_shrink(&wasm, &dir.join("pkg").join(peer.package), peer.package)?;
+        let out = dir.join("pkg").join(peer.package);
+        let bg = bindgen_and_shrink(&wasm, &out, peer.package)?;
         row(peer.name, &bg)?;
+        row(&format!("{} JS", peer.name), &js_bundle(&out, out.with_extension("js-bundle"))?)?;
     }
     let out = results.join(files::WASM_SIZES);
     fs::write(&out, csv).map_err(|e| io_error(&out, e))

@@ -512,11 +512,28 @@ fn browser_rows(r: &Results) -> Vec<Row> {
             vs(gz, Some(size.gzip), SMALLER, &peer),
         );
     }
+    // The JavaScript that comes with each module: what moving work out of
+    // the wasm costs, shown beside the wasm so the two are read together.
+    let ours_js = r.wasm_sizes.get("vitals-wasm JS").copied();
+    let mut js_row = Row::new(
+        "its JavaScript (wasm-bindgen's glue, `bridge.js`, the sampler's snippet; unminified), `gzip -9`",
+        show(ours_js.map(|s| s.gzip), Unit::Bytes),
+    );
+    for (peer, _, measured) in wasm_peers(r) {
+        if let Some(theirs) = r.wasm_sizes.get(&format!("{peer} JS")).filter(|_| measured) {
+            js_row = js_row.peer(
+                &format!("`{peer}`"),
+                show(Some(theirs.gzip), Unit::Bytes),
+                vs(ours_js.map(|s| s.gzip), Some(theirs.gzip), SMALLER, &peer),
+            );
+        }
+    }
     let js = r.js_log_call_ns;
     let (wasm, native) = (r.wasm_push_ns, r.native_push_ns);
     vec![
         size_row.check(Check::at_most("≤ 40 KiB", raw, 40.0 * 1024.0)),
         gz_row.check(Check::at_most("≤ 16 KiB", gz, 16.0 * 1024.0)),
+        js_row,
         Row::new(
             "a `log` call from JavaScript (`vitals.info(target, message)`), median of 21 rounds of 20 000",
             show(js, Unit::Ns),
