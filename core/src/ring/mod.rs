@@ -396,9 +396,13 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let mut head = Staging([0; record::MAX_LOG_HEAD]);
         let head_len = record::write_log_head(log, delta, body, &mut head.0);
         let class = log.level as usize;
-        let head = head.0.get(..head_len).unwrap_or_default();
-        self.store_parts(timestamp_us, class, [head, log.target, log.message])
-            .map_err(|error| self.refuse(class, error))
+        // The head always fits (`record::MAX_LOG_HEAD`); were it cut, the
+        // record is refused rather than stored without its head.
+        let stored = match head.0.get(..head_len) {
+            Some(head) => self.store_parts(timestamp_us, class, [head, log.target, log.message]),
+            None => Err(PushError::TooLarge { needed: head_len, capacity: record::MAX_LOG_HEAD }),
+        };
+        stored.map_err(|error| self.refuse(class, error))
     }
 
     /// The zigzag step from the newest record's timestamp.
@@ -435,8 +439,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     /// Stores the record `write` writes into a staging buffer of `N` bytes,
-    /// which holds the largest record of its kind (`record::MAX_*`). A
-    /// writer that overran it would be refused as too large, never cut.
+    /// which holds the largest record of its kind (`record::MAX_*`, held to
+    /// every kind's largest record by `record`'s tests). A writer that
+    /// overran it would be refused as too large, never stored cut.
     #[inline]
     fn store_staged<const N: usize>(
         &mut self,
@@ -581,7 +586,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     /// Makes room for `size` contiguous bytes and returns their offset.
-    #[inline]
+    #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     fn reserve(&mut self, size: usize) -> Result<usize, PushError> {
         let capacity = self.capacity();
         let tail = capacity - self.write_off;
