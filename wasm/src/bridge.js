@@ -24,9 +24,11 @@ export function vitals_bind(m, twin) {
   const proto = Object.getPrototypeOf(twin);
   twin.free();
   if (!Object.prototype.hasOwnProperty.call(proto, "log")) {
+    freeModule = proto.free;
     for (const [name, property] of Object.entries(Object.getOwnPropertyDescriptors(METHODS))) {
       Object.defineProperty(proto, name, { ...property, enumerable: false });
     }
+    if (Symbol.dispose) proto[Symbol.dispose] = proto.free;
   }
 }
 
@@ -412,6 +414,10 @@ export function vitals_make(what, ptr, len, anchor) {
 // private exports: `_log`, and `_call` with the numbers of `mod call` in
 // `vitals.rs` for the rest, with numbers, a string and bytes.
 const NO_BYTES = new Uint8Array(0);
+// The sampling timer of each instance that has one (`start`).
+const TIMERS = new WeakMap();
+// The class's own `free`, which `METHODS.free` calls after stopping the timer.
+let freeModule = null;
 const METHODS = {
   /** Stores a log entry; its sequence number, or undefined when the level filter left it out. */
   log(level, target, message) {
@@ -457,25 +463,46 @@ const METHODS = {
     return this._call(3, query(query_), "", NO_BYTES);
   },
   metric(name, value, unit) {
-    return this._call(11, [value, unitCode(name, value, unit)], name, NO_BYTES);
+    return this._call(9, [value, unitCode(name, value, unit)], name, NO_BYTES);
   },
   addRule(value) {
     const [metric, ...numbers] = rule(value);
-    this._call(12, numbers, metric, NO_BYTES);
+    this._call(10, numbers, metric, NO_BYTES);
   },
   importBinary(data) {
-    return this._call(13, [], "", dump(data));
+    return this._call(11, [], "", dump(data));
   },
   sample() {
     return this._call(7, [], "", NO_BYTES);
   },
   start(intervalMs) {
-    this._call(8, [interval(intervalMs)], "", NO_BYTES);
+    const ms = interval(intervalMs);
+    this.stop();
+    this._call(7, [], "", NO_BYTES);
+    // A weak reference, so a Vitals that is no longer used still goes.
+    const ref = new WeakRef(this);
+    const id = setInterval(() => {
+      const vitals = ref.deref();
+      if (!vitals) return clearInterval(id);
+      try {
+        vitals._call(7, [], "", NO_BYTES);
+      } catch {
+        // Busy: inside one of its own calls; the next tick samples.
+      }
+    }, ms);
+    TIMERS.set(this, id);
   },
   stop() {
-    this._call(9, [], "", NO_BYTES);
+    clearInterval(TIMERS.get(this));
+    TIMERS.delete(this);
+    this._call(8, [], "", NO_BYTES);
   },
   get running() {
-    return this._call(10, [], "", NO_BYTES);
+    return TIMERS.has(this);
+  },
+  free() {
+    clearInterval(TIMERS.get(this));
+    TIMERS.delete(this);
+    freeModule.call(this);
   },
 };

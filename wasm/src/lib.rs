@@ -27,6 +27,9 @@
 //! rest), with numbers, a string and bytes. They are added to `Vitals.prototype` when the first instance is
 //! made, and declared in the `.d.ts` (an `interface Vitals` merged with
 //! the class). From Rust, call them through the instance as a `JsValue`.
+//! The sampling timer of `start` is JavaScript's too (`setInterval` with a
+//! weak reference to the instance; `stop` and `free` clear it), so the
+//! module carries no closures.
 //!
 //! The page is built without the default `std` feature (`cargo xtask web`,
 //! profile `min-size`): `no_std`, with a free-list allocator (`lol_alloc`) and a panic
@@ -43,7 +46,6 @@ mod crossing;
 mod fault;
 mod panic;
 mod rows;
-mod timer;
 mod transfer;
 mod vitals;
 

@@ -1,5 +1,5 @@
 //! The `Vitals` JavaScript class: one ring with its registry, rules,
-//! level filters, browser sampler and timer.
+//! level filters and browser sampler.
 
 use alloc::rc::Rc;
 use alloc::vec::Vec;
@@ -19,7 +19,6 @@ use crate::bridge::{self, LogArgs, Made, NotAString};
 use crate::crossing;
 use crate::fault::Fault;
 use crate::rows::Rows;
-use crate::timer::Interval;
 use crate::transfer;
 
 // The limits below are checked where the arguments are read, in
@@ -44,7 +43,7 @@ pub const MIN_INTERVAL_MS: f64 = 10.0;
 /// Longest sampling interval `start` accepts, ms (what `setInterval` takes).
 pub const MAX_INTERVAL_MS: f64 = 2_147_483_647.0;
 
-/// Everything one `Vitals` owns; shared with its timer.
+/// Everything one `Vitals` owns.
 pub(crate) struct State {
     pub(crate) ring: Ring<Vec<u8>>,
     registry: Registry<MAX_METRICS, MAX_LABELS>,
@@ -130,7 +129,6 @@ impl State {
 #[wasm_bindgen]
 pub struct Vitals {
     state: Rc<RefCell<State>>,
-    timer: RefCell<Option<Interval>>,
 }
 
 impl Vitals {
@@ -207,8 +205,8 @@ impl Vitals {
         // A second handle on the same state, which `bridge.js` frees at
         // once: its prototype is the class's, where the methods written in
         // JavaScript go.
-        bridge::bind(Vitals { state: state.clone(), timer: RefCell::new(None) }.into());
-        Ok(Vitals { state, timer: RefCell::new(None) })
+        bridge::bind(Vitals { state: state.clone() }.into());
+        Ok(Vitals { state })
     }
 
     /// Stores a log entry at `level` (0 trace to 5 critical); its sequence
@@ -228,22 +226,15 @@ impl Vitals {
     #[wasm_bindgen(js_name = _call, skip_typescript)]
     pub fn call(&self, what: u8, numbers: &[f64], text: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
         let n = |i: usize| numbers.get(i).copied().unwrap_or(0.0);
-        match what {
-            call::SAMPLE => return Ok(JsValue::from_f64(self.state()?.sample() as f64)),
-            call::START => return self.start(n(0)).map(|()| JsValue::UNDEFINED),
-            call::STOP => {
-                self.stop();
-                return Ok(JsValue::UNDEFINED);
-            }
-            call::RUNNING => {
-                return Ok(JsValue::from_bool(self.timer.try_borrow().is_ok_and(|t| t.is_some())))
-            }
-            _ => {}
+        if what == call::STOP {
+            self.stop();
+            return Ok(JsValue::UNDEFINED);
         }
         let mut state = self.state()?;
         let state = &mut *state;
         let filter = args::filter(n(0) as u8);
         Ok(match what {
+            call::SAMPLE => JsValue::from_f64(state.sample() as f64),
             call::STATS => stats(state),
             call::METRIC_NAMES => metric_names(state),
             call::EXPORT_BINARY => export_binary(state),
@@ -286,30 +277,9 @@ impl Vitals {
 }
 
 impl Vitals {
-    /// Samples now and then every `ms` milliseconds (10 to 2^31 − 1,
-    /// checked by `bridge.js`), replacing any earlier timer.
-    fn start(&self, ms: f64) -> Result<(), JsValue> {
-        self.stop();
-        self.state()?.sample();
-        let weak = Rc::downgrade(&self.state);
-        let interval = Interval::new(ms, move || {
-            if let Some(state) = weak.upgrade() {
-                if let Ok(mut state) = state.try_borrow_mut() {
-                    state.sample();
-                }
-            }
-        });
-        if let Ok(mut timer) = self.timer.try_borrow_mut() {
-            *timer = Some(interval);
-        }
-        Ok(())
-    }
-
-    /// Stops the timer `start` set, and the frame counter and observers.
+    /// Stops the frame counter and observers the sampler started (the
+    /// timer of `start` is `bridge.js`'s).
     fn stop(&self) {
-        if let Ok(mut timer) = self.timer.try_borrow_mut() {
-            timer.take();
-        }
         if let Ok(mut state) = self.state.try_borrow_mut() {
             state.sampler = None;
         }
@@ -333,22 +303,18 @@ mod call {
     pub(crate) const SET_CONSOLE: u8 = 5;
     /// `setTargetLevel(text, level)`.
     pub(crate) const SET_TARGET_LEVEL: u8 = 6;
-    /// `sample()`.
+    /// `sample()`: the samples stored.
     pub(crate) const SAMPLE: u8 = 7;
-    /// `start(intervalMs)`: the first number.
-    pub(crate) const START: u8 = 8;
-    /// `stop()`.
-    pub(crate) const STOP: u8 = 9;
-    /// `running`.
-    pub(crate) const RUNNING: u8 = 10;
+    /// `stop()`: the frame counter and observers stop.
+    pub(crate) const STOP: u8 = 8;
     /// `metric(text, value, unit)`: numbers value and unit code (255 for none).
-    pub(crate) const METRIC: u8 = 11;
+    pub(crate) const METRIC: u8 = 9;
     /// `addRule(rule)`: `text` the metric; numbers instance, warn, error,
     /// critical, which of the three are given (bits 0–2), for,
     /// hysteresis, below (0 or 1).
-    pub(crate) const ADD_RULE: u8 = 12;
+    pub(crate) const ADD_RULE: u8 = 10;
     /// `importBinary(bytes)`.
-    pub(crate) const IMPORT_BINARY: u8 = 13;
+    pub(crate) const IMPORT_BINARY: u8 = 11;
 }
 
 /// `entries(query)`: stored entries, oldest first, as plain objects: those

@@ -320,6 +320,26 @@ async fn start_samples_on_a_timer_until_stop() {
 }
 
 #[wasm_bindgen_test]
+async fn free_stops_the_timer_too() {
+    let vitals = quiet();
+    vitals.start(&20.into()).unwrap();
+    vitals.start(&20.into()).unwrap(); // replaces the first timer
+    assert!(vitals.running());
+    let dispose = js("Symbol.dispose");
+    if !dispose.is_undefined() {
+        let free = get(&vitals.0, "free");
+        assert_eq!(Reflect::get(&vitals.0, &dispose).unwrap(), free, "[Symbol.dispose] is free");
+    }
+    vitals.done("free", &[]).unwrap();
+    assert!(!vitals.running());
+    // Freed: a call now throws (as it did before), and no timer is left
+    // to call it (a tick would throw inside the timer instead).
+    assert!(vitals.sample().is_err());
+    sleep(100).await;
+    std::mem::forget(vitals); // already freed
+}
+
+#[wasm_bindgen_test]
 fn bad_arguments_throw_type_and_range_errors() {
     let type_errors: Vec<Result<Js, JsValue>> = vec![
         Js::new(&JsValue::from(5)),
