@@ -1,4 +1,7 @@
 //! What several test files share: building the firmware example.
+//!
+//! Each test file compiles this module on its own and uses part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
