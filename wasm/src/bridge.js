@@ -1,9 +1,10 @@
 // The JavaScript half of the `Vitals` class: what is cheaper to do on this
-// side of the boundary than to carry in the module. The `log` arguments
-// are encoded straight into the module's memory; the other arguments are
-// checked here and handed over as numbers; entries, counters and reports
-// arrive as compact byte rows and become plain objects here; errors,
-// console lines and number text are made here too.
+// side of the boundary than to carry in the module. The class's methods
+// are here (`METHODS`): they check their arguments and hand them to the
+// module as numbers, a string and bytes, and `log`'s straight into its
+// memory; entries, counters and reports arrive as compact byte rows and
+// become plain objects here; errors, console lines, number text and the
+// sampling timer are made here too.
 
 let memory = null;
 let bytes = new Uint8Array(0);
@@ -55,24 +56,9 @@ function put(s, ptr, cap) {
   return r.read < n ? r.written | 0x400 : r.written;
 }
 
-// The `log` arguments, checked and encoded in one call. Layout at ptr:
-// Date.now() as f64, then the target (cap tcap), then the message (cap
-// mcap). Returns -1 or -2 when the target or the message is not a string,
-// else tlen | tcut << 10 | mlen << 11 | mcut << 21 (lengths below 1024).
-export function vitals_log_args(target, message, ptr, tcap, mcap) {
-  if (typeof target !== "string") return -1;
-  if (typeof message !== "string") return -2;
-  fresh();
-  view.setFloat64(ptr, Date.now(), true);
-  const t = put(target, ptr + 8, tcap);
-  const m = put(message, ptr + 8 + tcap, mcap);
-  return t | (m << 11);
-}
-
 // The messages of `Fault` in `fault.rs`, in its order: `$` is `what`,
 // `%` is `detail` (cut to 24 characters).
 const FAULTS = [
-  [TypeError, "$ must be a string"],
   [Error, "Vitals is busy: it was called from inside one of its own calls (a console override?)"],
   [RangeError, "options.capacityBytes is more memory than the page can have"],
   [RangeError, "the metric registry cannot hold the browser metrics"],
@@ -255,11 +241,6 @@ function dump(value) {
   throw new TypeError("bytes must be a Uint8Array or an ArrayBuffer");
 }
 
-// A log line to the console method of its level (0 trace … 5 critical).
-export function vitals_console(level, target, message) {
-  console[CONSOLE[level]](target ? `${target}: ${message}` : message);
-}
-
 // The size-first build's panic handler, just before the module traps.
 export function vitals_panic() {
   console.error("vitals: the module panicked and stopped; this Vitals can no longer be used");
@@ -402,11 +383,39 @@ function report(ptr, len) {
 
 // What the module hands back by number (`bridge::Made`), from `len` bytes
 // (or numbers, for counters and reports) at `ptr`.
-const MAKERS = [entries, names, stats, report, (ptr, len) => bytes.slice(ptr, ptr + len)];
+const MAKERS = [entries, names, stats, report, (ptr, len) => bytes.slice(ptr, ptr + len), (_, __, n) => n];
 
 export function vitals_make(what, ptr, len, anchor) {
   fresh();
   return MAKERS[what](ptr, len, anchor);
+}
+
+// The room for a target and a message in the scratch buffer: the core's
+// MAX_TARGET_LEN and MAX_MESSAGE_LEN.
+const TARGET_CAP = 64;
+const MESSAGE_CAP = 512;
+// Where an instance's scratch buffer is (`_call(12)`), kept on it.
+const SCRATCH = Symbol("vitals.scratch");
+
+// `log` and its helpers: the target and message checked, then written with
+// the time of the call into the instance's scratch buffer (Date.now() as
+// f64, the target in TARGET_CAP bytes, the message in MESSAGE_CAP), cut at
+// a character boundary when they do not fit; `_log` gets their lengths
+// (tlen | tcut << 10 | mlen << 11 | mcut << 21) and sets the buffer's
+// first byte when the entry is to go to the console too. One call into
+// the module, no allocation: the hot path of `vitals.info(target, message)`.
+function logAt(vitals, level, target, message) {
+  if (typeof target !== "string") throw typeError("target", "a string");
+  if (typeof message !== "string") throw typeError("message", "a string");
+  const ptr = vitals[SCRATCH] ?? (vitals[SCRATCH] = vitals._call(12, [], "", NO_BYTES));
+  fresh();
+  view.setFloat64(ptr, Date.now(), true);
+  const t = put(target, ptr + 8, TARGET_CAP);
+  const m = put(message, ptr + 8 + TARGET_CAP, MESSAGE_CAP);
+  const seq = vitals._log(level, t | (m << 11));
+  fresh();
+  if (bytes[ptr]) console[CONSOLE[level]](target ? `${target}: ${message}` : message);
+  return seq;
 }
 
 // The methods of `Vitals` written here (declared for TypeScript in
@@ -421,25 +430,25 @@ let freeModule = null;
 const METHODS = {
   /** Stores a log entry; its sequence number, or undefined when the level filter left it out. */
   log(level, target, message) {
-    return this._log(levelArg(level, "level", 0), target, message);
+    return logAt(this, levelArg(level, "level", 0), target, message);
   },
   trace(target, message) {
-    return this._log(0, target, message);
+    return logAt(this, 0, target, message);
   },
   debug(target, message) {
-    return this._log(1, target, message);
+    return logAt(this, 1, target, message);
   },
   info(target, message) {
-    return this._log(2, target, message);
+    return logAt(this, 2, target, message);
   },
   warn(target, message) {
-    return this._log(3, target, message);
+    return logAt(this, 3, target, message);
   },
   error(target, message) {
-    return this._log(4, target, message);
+    return logAt(this, 4, target, message);
   },
   critical(target, message) {
-    return this._log(5, target, message);
+    return logAt(this, 5, target, message);
   },
   setLevel(level) {
     this._call(4, [levelArg(level, "level", 1)], "", NO_BYTES);

@@ -1,15 +1,17 @@
 //! The JavaScript half of the class (`bridge.js`) and the Rust side of
 //! each call into it. What is cheaper on that side of the boundary is done
-//! there: reading the `log` arguments straight into this module's memory,
-//! checking the other arguments and handing them over as numbers (see
-//! `args.rs`), turning entry rows, counters and reports into plain
-//! objects, making errors and console lines, and writing numbers as text.
+//! there: the class's methods, which check their arguments and call the
+//! module's two private exports (`_log`, `_call`) with numbers, a string
+//! and bytes; turning entry rows, counters and reports into plain
+//! objects; making errors and console lines, writing numbers as text, and
+//! the sampling timer.
 //!
-//! The `log` arguments in one call: it checks both are strings, encodes
-//! them as UTF-8 straight into a buffer the caller owns (cut at a
-//! character boundary when they do not fit), and writes the time of the
-//! call. No `malloc`/`free`, no copy, one boundary crossing: the hot path
-//! of `vitals.info(target, message)`.
+//! The `log` arguments: `bridge.js` checks both are strings, encodes them
+//! as UTF-8 straight into the instance's scratch buffer (cut at a
+//! character boundary when they do not fit) with the time of the call,
+//! then calls `_log` with their lengths ([`LogArgs`]). No `malloc`/`free`,
+//! no copy, one boundary crossing: the hot path of `vitals.info(target,
+//! message)`.
 
 use alloc::string::String;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -18,13 +20,6 @@ use wasm_bindgen::JsValue;
 #[wasm_bindgen(module = "/src/bridge.js")]
 extern "C" {
     fn vitals_bind(memory: JsValue, instance: JsValue);
-    fn vitals_log_args(
-        target: &JsValue,
-        message: &JsValue,
-        ptr: u32,
-        target_cap: u32,
-        message_cap: u32,
-    ) -> i32;
     /// The error of `Fault` number `code` (see `fault.rs`).
     pub(crate) fn vitals_fault(code: u8, what: &str, detail: &str) -> JsValue;
     /// The options of `new Vitals(options)`, checked: capacity × 256 +
@@ -32,8 +27,6 @@ extern "C" {
     /// option otherwise.
     #[wasm_bindgen(catch)]
     pub(crate) fn vitals_options(value: &JsValue) -> Result<f64, JsValue>;
-    /// `target: message` to the console method for `level` (0–5).
-    pub(crate) fn vitals_console(level: u8, target: &JsValue, message: &JsValue);
     /// `value` as JavaScript writes it, with `digits` decimals unless negative.
     pub(crate) fn vitals_number(value: f64, digits: i32) -> String;
     /// What `Made` number `what` says, from `len` bytes (or `f64`s) at
@@ -59,6 +52,8 @@ pub(crate) enum Made {
     Report,
     /// A `Uint8Array` with a copy of the bytes.
     Bytes,
+    /// The number `anchor` (no bytes).
+    Number,
 }
 
 /// A JavaScript value built from `bytes` (see [`Made`]).
@@ -72,6 +67,11 @@ pub(crate) fn make_from_numbers(what: Made, numbers: &[f64]) -> JsValue {
     vitals_make(what as u32, numbers.as_ptr() as u32, numbers.len() as u32, f64::NAN)
 }
 
+/// A JavaScript number.
+pub(crate) fn number(value: f64) -> JsValue {
+    vitals_make(Made::Number as u32, 0, 0, value)
+}
+
 /// Gives `bridge.js` this module's memory (the same every time) and, in
 /// `instance`, a handle on a new instance, which it frees at once after
 /// adding the methods written in JavaScript to the class's prototype
@@ -80,14 +80,10 @@ pub(crate) fn bind(instance: JsValue) {
     vitals_bind(wasm_bindgen::memory(), instance);
 }
 
-/// Which argument was not a string.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum NotAString {
-    Target,
-    Message,
-}
-
-/// `log` arguments as read into a buffer: time, target, message.
+/// `log` arguments as `bridge.js` writes them into an instance's scratch
+/// buffer: the time of the call (`Date.now()`, `f64`), then the target in
+/// the next `target_cap` bytes, then the message; their lengths come
+/// packed with the call.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct LogArgs {
     /// `Date.now()` at the call, ms.
@@ -102,31 +98,18 @@ impl LogArgs {
     /// Bytes of the time field before the target.
     pub(crate) const TIME: usize = 8;
 
-    /// Reads `target` and `message` into `buf`: the time, then `target_cap`
-    /// bytes for the target, the rest for the message.
-    pub(crate) fn read(
-        target: &JsValue,
-        message: &JsValue,
-        buf: &mut [u8],
-        target_cap: usize,
-    ) -> Result<LogArgs, NotAString> {
+    /// The arguments in `buf`, with `target_cap` bytes for the target and
+    /// the rest for the message; `packed` is the target's length, a bit
+    /// set when it was cut, then the same for the message (`tlen | tcut <<
+    /// 10 | mlen << 11 | mcut << 21`).
+    pub(crate) fn read(buf: &[u8], packed: u32, target_cap: usize) -> LogArgs {
         let message_cap = buf.len().saturating_sub(Self::TIME + target_cap);
-        // The pointer goes to JavaScript as a plain offset into linear
-        // memory, as wasm-bindgen's own string passing does.
-        let packed =
-            vitals_log_args(target, message, buf.as_mut_ptr() as u32, target_cap as u32, message_cap as u32);
-        match packed {
-            -1 => return Err(NotAString::Target),
-            -2 => return Err(NotAString::Message),
-            _ => {}
-        }
-        let packed = packed as u32;
         let time: [u8; 8] = buf.get(..Self::TIME).and_then(|b| b.try_into().ok()).unwrap_or_default();
-        Ok(LogArgs {
+        LogArgs {
             date_ms: f64::from_le_bytes(time),
             target_len: ((packed & 0x3ff) as usize).min(target_cap),
             message_len: (((packed >> 11) & 0x3ff) as usize).min(message_cap),
             truncated: packed & (1 << 10 | 1 << 21) != 0,
-        })
+        }
     }
 }

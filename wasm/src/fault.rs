@@ -13,8 +13,6 @@ use crate::bridge::vitals_fault;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Fault {
-    /// `$ must be a string`
-    NotAString,
     /// `Vitals is busy: it was called from inside one of its own calls …`
     Busy,
     /// `options.capacityBytes is more memory than the page can have`

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::args;
-use crate::bridge::{self, LogArgs, Made, NotAString};
+use crate::bridge::{self, LogArgs, Made};
 use crate::crossing;
 use crate::fault::Fault;
 use crate::rows::Rows;
@@ -135,37 +135,6 @@ impl Vitals {
     fn state(&self) -> Result<RefMut<'_, State>, JsValue> {
         self.state.try_borrow_mut().map_err(|_| Fault::Busy.error())
     }
-
-    fn push_log(
-        &self,
-        level: Level,
-        target_value: &JsValue,
-        message_value: &JsValue,
-    ) -> Result<Option<f64>, JsValue> {
-        let mut state = self.state()?;
-        let State { scratch, filters, ring, console, clock, .. } = &mut *state;
-        let args = LogArgs::read(target_value, message_value, &mut scratch[..], MAX_TARGET_LEN).map_err(
-            |which| match which {
-                NotAString::Target => Fault::NotAString.with("target", ""),
-                NotAString::Message => Fault::NotAString.with("message", ""),
-            },
-        )?;
-        let target_start = LogArgs::TIME;
-        let message_start = target_start + MAX_TARGET_LEN;
-        let target = scratch.get(target_start..target_start + args.target_len).unwrap_or_default();
-        if !filters.enabled(level, core::str::from_utf8(target).unwrap_or_default()) {
-            return Ok(None);
-        }
-        let message = scratch.get(message_start..message_start + args.message_len).unwrap_or_default();
-        let now = clock.at(args.date_ms);
-        let seq = ring.push_log_truncated(now, level, target, message, args.truncated).ok();
-        if console.allows(level) {
-            // Released first, so a console override may call back into this object.
-            drop(state);
-            bridge::vitals_console(level as u8, target_value, message_value);
-        }
-        Ok(seq.map(|seq| seq as f64))
-    }
 }
 
 #[wasm_bindgen]
@@ -209,13 +178,33 @@ impl Vitals {
         Ok(Vitals { state })
     }
 
-    /// Stores a log entry at `level` (0 trace to 5 critical); its sequence
-    /// number, or `undefined` when the level filter left it out. What
-    /// `log` and `trace` … `critical` call (`bridge.js` adds them to the
-    /// class and checks `level`).
+    /// Stores the log entry that `log` and `trace` … `critical` in
+    /// `bridge.js` wrote into this instance's scratch buffer (see
+    /// [`LogArgs`]; `packed` holds the lengths) at `level`, 0 (trace) to 5
+    /// (critical); its sequence number, or `undefined` when the level filter
+    /// left it out. The buffer's first byte is then 1 when the entry is to
+    /// be mirrored to the console, else 0.
     #[wasm_bindgen(js_name = _log, skip_typescript)]
-    pub fn log_at(&self, level: u8, target: &JsValue, message: &JsValue) -> Result<Option<f64>, JsValue> {
-        self.push_log(args::level(level), target, message)
+    pub fn log_at(&self, level: u8, packed: u32) -> Result<Option<f64>, JsValue> {
+        let level = args::level(level);
+        let mut state = self.state()?;
+        let State { scratch, filters, ring, console, clock, .. } = &mut *state;
+        let args = LogArgs::read(&scratch[..], packed, MAX_TARGET_LEN);
+        let target_start = LogArgs::TIME;
+        let message_start = target_start + MAX_TARGET_LEN;
+        let target = scratch.get(target_start..target_start + args.target_len).unwrap_or_default();
+        let message = scratch.get(message_start..message_start + args.message_len).unwrap_or_default();
+        let mut mirror = false;
+        let mut seq = None;
+        if filters.enabled(level, core::str::from_utf8(target).unwrap_or_default()) {
+            let now = clock.at(args.date_ms);
+            seq = ring.push_log_truncated(now, level, target, message, args.truncated).ok();
+            mirror = console.allows(level);
+        }
+        if let Some(first) = scratch.first_mut() {
+            *first = u8::from(mirror);
+        }
+        Ok(seq.map(|seq| seq as f64))
     }
 
     /// The class but `log` and its helpers, by number (`what`, one of
@@ -234,7 +223,10 @@ impl Vitals {
         let state = &mut *state;
         let filter = args::filter(n(0) as u8);
         Ok(match what {
-            call::SAMPLE => JsValue::from_f64(state.sample() as f64),
+            call::SAMPLE => bridge::number(state.sample() as f64),
+            // The pointer goes to JavaScript as a plain offset into linear
+            // memory, as wasm-bindgen's own string passing does.
+            call::SCRATCH => bridge::number(f64::from(state.scratch.as_ptr() as u32)),
             call::STATS => stats(state),
             call::METRIC_NAMES => metric_names(state),
             call::EXPORT_BINARY => export_binary(state),
@@ -251,9 +243,7 @@ impl Vitals {
                 state.filters.set(text, filter).map_err(|_| Fault::TargetRule.error())?;
                 JsValue::UNDEFINED
             }
-            call::METRIC => {
-                state.metric(text, n(0), n(1) as u8)?.map_or(JsValue::UNDEFINED, JsValue::from_f64)
-            }
+            call::METRIC => state.metric(text, n(0), n(1) as u8)?.map_or(JsValue::UNDEFINED, bridge::number),
             call::ADD_RULE => {
                 let thresholds = [n(1), n(2), n(3)];
                 let given = n(4) as u8;
@@ -315,6 +305,8 @@ mod call {
     pub(crate) const ADD_RULE: u8 = 10;
     /// `importBinary(bytes)`.
     pub(crate) const IMPORT_BINARY: u8 = 11;
+    /// Where `log` writes its arguments: the scratch buffer's address.
+    pub(crate) const SCRATCH: u8 = 12;
 }
 
 /// `entries(query)`: stored entries, oldest first, as plain objects: those
