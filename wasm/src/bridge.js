@@ -390,28 +390,33 @@ export function vitals_make(what, ptr, len, anchor) {
   return MAKERS[what](ptr, len, anchor);
 }
 
-// The room for a target and a message in the scratch buffer: the core's
-// MAX_TARGET_LEN and MAX_MESSAGE_LEN.
-const TARGET_CAP = 64;
-const MESSAGE_CAP = 512;
-// Where an instance's scratch buffer is (`_call(12)`), kept on it.
+// An instance's scratch buffer, kept on it: its address, and the room for
+// a target and a message (the core's MAX_TARGET_LEN and MAX_MESSAGE_LEN).
 const SCRATCH = Symbol("vitals.scratch");
+
+function scratch(vitals) {
+  const ptr = vitals._call(12, [], "", NO_BYTES);
+  fresh();
+  const room = view.getUint32(ptr, true);
+  return (vitals[SCRATCH] = [ptr, room & 0xffff, room >>> 16]);
+}
 
 // `log` and its helpers: the target and message checked, then written with
 // the time of the call into the instance's scratch buffer (Date.now() as
-// f64, the target in TARGET_CAP bytes, the message in MESSAGE_CAP), cut at
-// a character boundary when they do not fit; `_log` gets their lengths
+// f64, then room for the target, then for the message), cut at a
+// character boundary when they do not fit; `_log` gets their lengths
 // (tlen | tcut << 10 | mlen << 11 | mcut << 21) and sets the buffer's
 // first byte when the entry is to go to the console too. One call into
 // the module, no allocation: the hot path of `vitals.info(target, message)`.
 function logAt(vitals, level, target, message) {
   if (typeof target !== "string") throw typeError("target", "a string");
   if (typeof message !== "string") throw typeError("message", "a string");
-  const ptr = vitals[SCRATCH] ?? (vitals[SCRATCH] = vitals._call(12, [], "", NO_BYTES));
+  const room = vitals[SCRATCH] ?? scratch(vitals);
+  const ptr = room[0];
   fresh();
   view.setFloat64(ptr, Date.now(), true);
-  const t = put(target, ptr + 8, TARGET_CAP);
-  const m = put(message, ptr + 8 + TARGET_CAP, MESSAGE_CAP);
+  const t = put(target, ptr + 8, room[1]);
+  const m = put(message, ptr + 8 + room[1], room[2]);
   const seq = vitals._log(level, t | (m << 11));
   fresh();
   if (bytes[ptr]) console[CONSOLE[level]](target ? `${target}: ${message}` : message);

@@ -73,7 +73,7 @@ pub(crate) struct ImportReport {
 }
 
 impl ImportReport {
-    /// The numbers of `ImportReport` in the order `vitals_report` in
+    /// The numbers of `ImportReport` in the order `report` in
     /// `bridge.js` reads them.
     pub(crate) fn values(self) -> [f64; 8] {
         [

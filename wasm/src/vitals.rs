@@ -43,6 +43,9 @@ pub const MIN_INTERVAL_MS: f64 = 10.0;
 /// Longest sampling interval `start` accepts, ms (what `setInterval` takes).
 pub const MAX_INTERVAL_MS: f64 = 2_147_483_647.0;
 
+// `LogArgs` packs each length in 10 bits.
+const _: () = assert!(MAX_TARGET_LEN < 1024 && MAX_MESSAGE_LEN < 1024);
+
 /// Everything one `Vitals` owns.
 pub(crate) struct State {
     pub(crate) ring: Ring<Vec<u8>>,
@@ -226,7 +229,15 @@ impl Vitals {
             call::SAMPLE => bridge::number(state.sample() as f64),
             // The pointer goes to JavaScript as a plain offset into linear
             // memory, as wasm-bindgen's own string passing does.
-            call::SCRATCH => bridge::number(f64::from(state.scratch.as_ptr() as u32)),
+            call::SCRATCH => {
+                // The room for each goes in the time field, which `log`
+                // overwrites: the target's in bits 0–15, the message's above.
+                let room = MAX_TARGET_LEN as u32 | (MAX_MESSAGE_LEN as u32) << 16;
+                if let Some(time) = state.scratch.get_mut(..4) {
+                    time.copy_from_slice(&room.to_le_bytes());
+                }
+                bridge::number(f64::from(state.scratch.as_ptr() as u32))
+            }
             call::STATS => stats(state),
             call::METRIC_NAMES => metric_names(state),
             call::EXPORT_BINARY => export_binary(state),
@@ -305,7 +316,8 @@ mod call {
     pub(crate) const ADD_RULE: u8 = 10;
     /// `importBinary(bytes)`.
     pub(crate) const IMPORT_BINARY: u8 = 11;
-    /// Where `log` writes its arguments: the scratch buffer's address.
+    /// Where `log` writes its arguments: the scratch buffer's address, and
+    /// in its first 4 bytes the room for a target and a message.
     pub(crate) const SCRATCH: u8 = 12;
 }
 
