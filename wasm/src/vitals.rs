@@ -56,8 +56,6 @@ pub(crate) struct State {
     rules: Rules<MAX_RULES>,
     filters: TargetFilters<MAX_TARGET_RULES>,
     console: LevelFilter,
-    /// Where `log` has JavaScript write the target and message.
-    scratch: [u8; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN],
     /// The clock of every entry: `Date.now()` since the page started.
     pub(crate) clock: DateClock,
 }
@@ -132,9 +130,21 @@ impl State {
 #[wasm_bindgen]
 pub struct Vitals {
     state: Rc<RefCell<State>>,
+    /// Where `log` has JavaScript write the target and message. Apart from
+    /// `State`, so JavaScript writes it only when nothing borrows it: never
+    /// during a call into the module (`_log` reads it without calling out).
+    scratch: RefCell<[u8; SCRATCH_LEN]>,
 }
 
+/// Bytes of the `log` scratch buffer: the time, the target, the message.
+const SCRATCH_LEN: usize = LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN;
+
 impl Vitals {
+    /// A handle on `state`, with its own scratch buffer.
+    fn handle(state: Rc<RefCell<State>>) -> Vitals {
+        Vitals { state, scratch: RefCell::new([0; SCRATCH_LEN]) }
+    }
+
     fn state(&self) -> Result<RefMut<'_, State>, JsValue> {
         self.state.try_borrow_mut().map_err(|_| Fault::Busy.error())
     }
@@ -170,15 +180,14 @@ impl Vitals {
             rules: Rules::new(),
             filters: TargetFilters::new(level),
             console,
-            scratch: [0; LogArgs::TIME + MAX_TARGET_LEN + MAX_MESSAGE_LEN],
             clock,
         }));
         crate::panic::follow(&state);
         // A second handle on the same state, which `bridge.js` frees at
         // once: its prototype is the class's, where the methods written in
         // JavaScript go.
-        bridge::bind(Vitals { state: state.clone() }.into());
-        Ok(Vitals { state })
+        bridge::bind(Vitals::handle(state.clone()).into());
+        Ok(Vitals::handle(state))
     }
 
     /// Stores the log entry that `log` and `trace` … `critical` in
@@ -191,7 +200,8 @@ impl Vitals {
     pub fn log_at(&self, level: u8, packed: u32) -> Result<Option<f64>, JsValue> {
         let level = args::level(level);
         let mut state = self.state()?;
-        let State { scratch, filters, ring, console, clock, .. } = &mut *state;
+        let mut scratch = self.scratch.try_borrow_mut().map_err(|_| Fault::Busy.error())?;
+        let State { filters, ring, console, clock, .. } = &mut *state;
         let args = LogArgs::read(&scratch[..], packed, MAX_TARGET_LEN);
         let target_start = LogArgs::TIME;
         let message_start = target_start + MAX_TARGET_LEN;
@@ -233,10 +243,11 @@ impl Vitals {
                 // The room for each goes in the time field, which `log`
                 // overwrites: the target's in bits 0–15, the message's above.
                 let room = MAX_TARGET_LEN as u32 | (MAX_MESSAGE_LEN as u32) << 16;
-                if let Some(time) = state.scratch.get_mut(..4) {
+                let mut scratch = self.scratch.try_borrow_mut().map_err(|_| Fault::Busy.error())?;
+                if let Some(time) = scratch.get_mut(..4) {
                     time.copy_from_slice(&room.to_le_bytes());
                 }
-                bridge::number(f64::from(state.scratch.as_ptr() as u32))
+                bridge::number(f64::from(scratch.as_ptr() as u32))
             }
             call::STATS => stats(state),
             call::METRIC_NAMES => metric_names(state),
