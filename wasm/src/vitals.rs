@@ -192,7 +192,7 @@ impl Vitals {
 
     /// Stores the log entry that `log` and `trace` … `critical` in
     /// `bridge.js` wrote into this instance's scratch buffer (see
-    /// [`LogArgs`]; `packed` holds the lengths) at `level`, 0 (trace) to 5
+    /// `bridge::LogArgs`; `packed` holds the lengths) at `level`, 0 (trace) to 5
     /// (critical); its sequence number, or `undefined` when the level filter
     /// left it out. The buffer's first byte is then 1 when the entry is to
     /// be mirrored to the console, else 0.
@@ -221,7 +221,7 @@ impl Vitals {
     }
 
     /// The class but `log` and its helpers, by number (`what`, one of
-    /// [`call`]'s): counters, names, the wire format and entries; metrics
+    /// `mod call`'s): counters, names, the wire format and entries; metrics
     /// and rules; level filters; the sampler. `numbers`, `text` and
     /// `bytes` are the arguments, checked by `bridge.js`, whose methods
     /// call this.
