@@ -390,12 +390,18 @@ export function vitals_make(what, ptr, len, anchor) {
   return MAKERS[what](ptr, len, anchor);
 }
 
+// What `_call` does, by number: `mod call` in `vitals.rs`.
+const CALL = {
+  stats: 0, metricNames: 1, exportBinary: 2, entries: 3, setLevel: 4, setConsole: 5, setTargetLevel: 6,
+  sample: 7, stop: 8, metric: 9, addRule: 10, importBinary: 11, scratch: 12,
+};
+
 // An instance's scratch buffer, kept on it: its address, and the room for
 // a target and a message (the core's MAX_TARGET_LEN and MAX_MESSAGE_LEN).
 const SCRATCH = Symbol("vitals.scratch");
 
 function scratch(vitals) {
-  const ptr = vitals._call(12, [], "", NO_BYTES);
+  const ptr = vitals._call(CALL.scratch, [], "", NO_BYTES);
   fresh();
   const room = view.getUint32(ptr, true);
   return (vitals[SCRATCH] = [ptr, room & 0xffff, room >>> 16]);
@@ -425,8 +431,8 @@ function logAt(vitals, level, target, message) {
 
 // The methods of `Vitals` written here (declared for TypeScript in
 // `lib.rs`): each checks its arguments and calls one of the module's
-// private exports: `_log`, and `_call` with the numbers of `mod call` in
-// `vitals.rs` for the rest, with numbers, a string and bytes.
+// private exports: `_log`, and `_call` for the rest, with numbers, a
+// string and bytes.
 const NO_BYTES = new Uint8Array(0);
 // The sampling timer of each instance that has one (`start`).
 const TIMERS = new WeakMap();
@@ -456,50 +462,50 @@ const METHODS = {
     return logAt(this, 5, target, message);
   },
   setLevel(level) {
-    this._call(4, [levelArg(level, "level", 1)], "", NO_BYTES);
+    this._call(CALL.setLevel, [levelArg(level, "level", 1)], "", NO_BYTES);
   },
   setConsole(level) {
-    this._call(5, [levelArg(level, "level", 2)], "", NO_BYTES);
+    this._call(CALL.setConsole, [levelArg(level, "level", 2)], "", NO_BYTES);
   },
   setTargetLevel(target, level) {
-    this._call(6, [targetLevel(target, level)], target, NO_BYTES);
+    this._call(CALL.setTargetLevel, [targetLevel(target, level)], target, NO_BYTES);
   },
   stats() {
-    return this._call(0, [], "", NO_BYTES);
+    return this._call(CALL.stats, [], "", NO_BYTES);
   },
   metricNames() {
-    return this._call(1, [], "", NO_BYTES);
+    return this._call(CALL.metricNames, [], "", NO_BYTES);
   },
   exportBinary() {
-    return this._call(2, [], "", NO_BYTES);
+    return this._call(CALL.exportBinary, [], "", NO_BYTES);
   },
   entries(query_) {
-    return this._call(3, query(query_), "", NO_BYTES);
+    return this._call(CALL.entries, query(query_), "", NO_BYTES);
   },
   metric(name, value, unit) {
-    return this._call(9, [value, unitCode(name, value, unit)], name, NO_BYTES);
+    return this._call(CALL.metric, [value, unitCode(name, value, unit)], name, NO_BYTES);
   },
   addRule(value) {
     const [metric, ...numbers] = rule(value);
-    this._call(10, numbers, metric, NO_BYTES);
+    this._call(CALL.addRule, numbers, metric, NO_BYTES);
   },
   importBinary(data) {
-    return this._call(11, [], "", dump(data));
+    return this._call(CALL.importBinary, [], "", dump(data));
   },
   sample() {
-    return this._call(7, [], "", NO_BYTES);
+    return this._call(CALL.sample, [], "", NO_BYTES);
   },
   start(intervalMs) {
     const ms = interval(intervalMs);
     this.stop();
-    this._call(7, [], "", NO_BYTES);
+    this._call(CALL.sample, [], "", NO_BYTES);
     // A weak reference, so a Vitals that is no longer used still goes.
     const ref = new WeakRef(this);
     const id = setInterval(() => {
       const vitals = ref.deref();
       if (!vitals) return clearInterval(id);
       try {
-        vitals._call(7, [], "", NO_BYTES);
+        vitals._call(CALL.sample, [], "", NO_BYTES);
       } catch {
         // Busy: inside one of its own calls; the next tick samples.
       }
@@ -509,7 +515,7 @@ const METHODS = {
   stop() {
     clearInterval(TIMERS.get(this));
     TIMERS.delete(this);
-    this._call(8, [], "", NO_BYTES);
+    this._call(CALL.stop, [], "", NO_BYTES);
   },
   get running() {
     return TIMERS.has(this);

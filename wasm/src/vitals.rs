@@ -298,7 +298,7 @@ impl Vitals {
     }
 }
 
-/// The numbers of `_call`, for the methods of `bridge.js`.
+/// The numbers of `_call`, for the methods of `bridge.js` (`CALL` there).
 mod call {
     /// `stats()`.
     pub(crate) const STATS: u8 = 0;
