@@ -194,7 +194,11 @@ mod tests {
     /// ending right after a full block.
     #[test]
     fn frames_match_the_cobs_crate() {
-        for len in 0..700 {
+        // Every length under 700; under Miri (slow) the ones whose frames
+        // cross or end at the first two 254-byte block boundaries.
+        let lengths: Vec<usize> =
+            if cfg!(miri) { (230..275).chain(480..530).collect() } else { (0..700).collect() };
+        for len in lengths {
             let message: Vec<u8> =
                 (0..len).map(|i| if i % 300 == 7 { 0 } else { 1 + (i % 250) as u8 }).collect();
             let mut ring = Ring::new(vec![0u8; 2048], Policy::OverwriteOldest);
