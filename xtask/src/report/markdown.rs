@@ -461,29 +461,36 @@ fn firmware_rows(r: &Results) -> Vec<Row> {
 
 const FIRMWARE_NOTES: &str = "
 Where the flash goes (symbol diff of `size_vitals_ufmt` against
-`size_baseline`, thumbv7m, by hand on 2026-11-24 at 5.8 KB added): the
-export path 2.3 KB (`stream_to`, `encode_frame` with the cursor placement,
-record-header walking and varint reading it shares with eviction, COBS,
-CRC-32C); the log push path 1.8 KB (reserve and eviction, the `Dropped`
-event, the record writer, truncation, the macro's glue); the application
-loop with its inlined metric push and ufmt's integer formatting 0.7 KB;
-zeroing the app's export buffer (`__aeabi_memclr8`) 0.2 KB; `i32` to `f64`
-and 64-bit shifts 0.2 KB. `core::fmt` adds 1.3 KB on top (the first row).
-Cuts so far, from 12.8 KB: one push path per entry kind, record-header
-walking on export, integer-only value classification, byte loops instead
-of compiler-builtins' `memcpy` (0.75 KB, which the baseline never links),
-32-bit byte positions on 32-bit cores, records measured and written in
-place (no staging buffers), and no panic branches. A prototype (one-pass
-COBS+CRC, one store path, shift-free classification) measured a further
-0.46 KB; the budget needs design work beyond that: an integer metric push
-(no `f64`), a leaner bare-metal export, and for the `core::fmt` and `log`
-rows, deferred formatting (the first) or none at all (`log` hands over
-`fmt::Arguments`, so `core::fmt` stays). RAM: the ring's bookkeeping is
-96 B (per-level counters are the core's `level-stats` feature, 84 B more)
-plus 16 B for the installed sink and clock; the `log` adapter adds its
-24 B and `log`'s own 16 B. defmt's frame is smaller because it sends an
-index into the ELF's string table instead of the text; a Vitals record
-carries its text so any reader can decode it without the firmware's ELF.
+`size_baseline`, thumbv7m, by hand on 2026-11-24 at 4.6 KB added): the
+export path 2.2 KB (`stream_to`, `encode_frame` with the cursor placement,
+0.4 KB of it, the scan that places a `Cursor::since` alone 0.2 KB;
+record-header walking and varint reading, COBS, CRC-32C); the push path
+1.8 KB (`store_parts`: reserve, eviction and the copy, 0.6 KB; the log
+push behind the installed sink 0.5 KB; the `Dropped` event 0.25 KB;
+truncation, the record writer, the macro's glue); the application loop
+with its inlined metric push and ufmt's integer formatting 0.5 KB.
+`core::fmt` adds 1.3 KB on top (the first row), and the `log` adapter
+needs it: `log` hands over `fmt::Arguments`. Cuts so far, from 12.8 KB:
+one push path per entry kind, record-header walking on export,
+integer-only value classification, byte loops instead of
+compiler-builtins' `memcpy` (0.75 KB, which the baseline never links),
+32-bit byte positions on 32-bit cores, no panic branches; then one
+out-of-line store path for every record, a one-pass COBS writer and a
+bit-by-bit CRC-32C instead of the `cobs` and `crc` crates' (0.5 KB
+together), a `Cursor` that is not all zero bytes (clearing one linked a
+174-byte `memclr`), and varints read with constant shifts. The probes push
+their reading as the integer it is (`MetricValue`): an `f64` reading
+links 0.5 KB of classification and soft-float conversion on top. What
+4 KiB still needs is design work: 64-bit sequence numbers and timestamps
+cost twice the instructions on a 32-bit core throughout, and moving the
+record-header walk out of line makes LLVM copy the reader with `memcpy`
+(tried: +0.6 KB). RAM: the ring's bookkeeping is 88 B (78 B of fields,
+the `RefCell` flag, padding; per-level counters are the core's
+`level-stats` feature, 84 B more) plus 16 B for the installed sink and
+clock; the `log` adapter adds its 24 B and `log`'s own 16 B. defmt's frame
+is smaller because it sends an index into the ELF's string table instead
+of the text; a Vitals record carries its text so any reader can decode it
+without the firmware's ELF.
 ";
 
 const BROWSER_COMMAND: &str = "The web steps of `cargo xtask bench` (`xtask/src/web.rs`): \
@@ -577,15 +584,21 @@ fn browser_notes(r: &Results) -> String {
         );
     }
     out.push_str(
-        "- Vitals' module carries the whole API (ring, sampler, wire codec, the JS `Vitals` class); \
-         the peers only forward log lines to `console`. By hand on 2026-11-24 (`twiggy top` of a \
-         build with names kept), at 52 KB: code in a flat spread (the largest items: the \
-         `Vitals` constructor and `entries` shims ≈ 2 KB each, the wire decoder 2 KB, sampling with \
-         rules 1.9 KB) of 44.8 KB, each of the 24 exported methods costing 120–150 B of wasm-bindgen glue \
-         beyond its body; data 3.7 KB (the metric catalog, level and unit words, the messages of \
-         the panic sites left outside the core); imports 2 KB (wasm-bindgen's import names); the \
-         allocator (`lol_alloc`) 0.5 KB. From 101.7 KB: browser APIs read in JS, entries \
-         crossing as packed bytes, no `core::fmt` code, a `no_std` page build, no panic sites in the core.\n",
+        "- Vitals' module carries the whole API (ring, sampler, wire codec, threshold rules, each \
+         instance's state); the peers only forward log lines to `console`. The `Vitals` class's \
+         methods are written in `bridge.js` (argument checks with the same `TypeError`/`RangeError` \
+         messages, the sampling timer, console mirroring) over two private exports: `_log`, the hot \
+         path, whose arguments JavaScript writes straight into the module's memory, and `_call` for \
+         the rest, by number. The JavaScript row shows what that moved out of the module. By hand on \
+         2026-11-24 (`twiggy top` of a build with names kept), at 40.7 KB: code 36.4 KB (`_call` \
+         with the bodies it inlines 7.6 KB, sampling with rules 1.9 KB, the wire decoder 1.9 KB, \
+         record parsing 1.7 KB, the constructor 1.7 KB, the import's push of each entry 1.5 KB, \
+         frame appending 1.2 KB, the store path 1.1 KB); data 3.1 KB (the metric catalog, level and \
+         unit words); imports 0.9 KB. What stands between this and 16 KiB gzipped is mostly the \
+         core's own code: the decoder, the record parser, the ring's push paths. From 101.7 KB: \
+         browser APIs read in JS, entries crossing as packed bytes, no `core::fmt` code, a `no_std` \
+         page build, no panic sites in the core, then every method but the constructor in \
+         `bridge.js` over two exports, and the timer in JavaScript.\n",
     );
     out
 }
