@@ -476,7 +476,7 @@ integer-only value classification, byte loops instead of
 compiler-builtins' `memcpy` (0.75 KB, which the baseline never links),
 32-bit byte positions on 32-bit cores, no panic branches; then one
 out-of-line store path for every record, a one-pass COBS writer and a
-bit-by-bit CRC-32C instead of the `cobs` and `crc` crates' (0.5 KB
+bit-by-bit CRC-32C instead of the `cobs` and `crc` crates' (0.4 KB
 together), a `Cursor` that is not all zero bytes (clearing one linked a
 174-byte `memclr`), and varints read with constant shifts. The probes push
 their reading as the integer it is (`MetricValue`): an `f64` reading
