@@ -35,8 +35,9 @@ use vitals_core::wire::encode_frame;
 use vitals_core::{Cursor, SharedRing};
 
 /// Smallest `scratch` buffer [`stream_to`] takes: a frame header, a small
-/// record and the checksum. Give it [`MIN_FRAME_BUFFER`] bytes or more so
-/// every entry fits; entries too large for it are skipped and counted lost.
+/// record and the checksum. Give it one byte more than
+/// [`MIN_FRAME_BUFFER`] (the first byte holds the delimiter) so every
+/// entry fits; entries too large for it are skipped and counted lost.
 ///
 /// [`MIN_FRAME_BUFFER`]: vitals_core::wire::MIN_FRAME_BUFFER
 pub const MIN_SCRATCH: usize = 64;
@@ -124,7 +125,8 @@ impl<E: embedded_io::Error> embedded_io::Error for StreamError<E> {
 /// Writes every entry after `cursor` to `out` as wire-format frames and
 /// advances the cursor past what was written.
 ///
-/// Each frame is encoded into `scratch` inside one critical section (a
+/// Each frame is encoded into `scratch` (after its first byte, which holds
+/// the delimiter) inside one critical section (a
 /// copy of the records and a CRC: keep `scratch` small on a system with
 /// tight interrupt latency) and written outside it. A call that writes
 /// anything starts with a `0x00` delimiter, so a frame cut short by an
@@ -147,13 +149,18 @@ where
 {
     const { assert!(N >= MIN_SCRATCH, "stream_to needs a scratch buffer of at least MIN_SCRATCH bytes") };
     let mut sent = Streamed::default();
+    // The frame goes after the first byte, which holds the delimiter that
+    // starts the first frame: one write per frame.
+    if let Some(delimiter) = scratch.first_mut() {
+        *delimiter = 0;
+    }
     loop {
         let before = *cursor;
-        let frame = ring.with(|ring| encode_frame(ring, cursor, scratch));
+        let body = scratch.get_mut(1..).unwrap_or_default();
+        let frame = ring.with(|ring| encode_frame(ring, cursor, body));
         if frame.bytes > 0 {
-            let delimiter: &[u8] = if sent.frames == 0 { &[0] } else { &[] };
-            let written = write_all(out, delimiter)
-                .and_then(|()| write_all(out, scratch.get(..frame.bytes).unwrap_or_default()));
+            let start = usize::from(sent.frames != 0);
+            let written = write_all(out, scratch.get(start..=frame.bytes).unwrap_or_default());
             if let Err(failure) = written {
                 *cursor = before;
                 return Err(match failure {
@@ -163,7 +170,7 @@ where
             }
             sent.frames += 1;
             sent.entries += frame.entries;
-            sent.bytes += delimiter.len() + frame.bytes;
+            sent.bytes += frame.bytes + 1 - start;
         }
         sent.lost += frame.lost;
         if !frame.more {

@@ -110,7 +110,7 @@ fn resumes_from_a_sequence_number() {
     let ring = ring_with(20);
     let mut out = sink();
     let mut cursor = Cursor::since(15);
-    let mut scratch = [0u8; MIN_FRAME_BUFFER];
+    let mut scratch = [0u8; MIN_FRAME_BUFFER + 1];
     let sent = stream_to(&ring, &mut cursor, &mut out, &mut scratch).unwrap();
     assert_eq!(sent.entries, 5);
     let (entries, _, _) = decode(&out.bytes);

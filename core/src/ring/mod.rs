@@ -60,6 +60,10 @@ use crate::{bytes, record};
 /// neither a hostile `Dropped` count nor `starting_at` can make them wrap.
 const SEQ_CAP: u64 = u64::MAX >> 1;
 
+/// What [`Ring::store_parts`] returns for a record it could not store: no
+/// sequence number reaches it ([`SEQ_CAP`]).
+const REFUSED: u64 = u64::MAX;
+
 /// A record staged on the stack before it is copied into the ring.
 /// Word-aligned, so clearing it is a few word stores (or the `memclr4` a
 /// firmware links anyway), never the byte-wise `memclr` routine.
@@ -399,7 +403,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         // The head always fits (`record::MAX_LOG_HEAD`); were it cut, the
         // record is refused rather than stored without its head.
         let stored = match head.0.get(..head_len) {
-            Some(head) => self.store_parts(timestamp_us, class, [head, log.target, log.message]),
+            Some(head) => {
+                let seq = self.store_parts(timestamp_us, class, [head, log.target, log.message]);
+                self.stored(seq, head_len + log.target.len() + log.message.len())
+            }
             None => Err(PushError::TooLarge { needed: head_len, capacity: record::MAX_LOG_HEAD }),
         };
         stored.map_err(|error| self.refuse(class, error))
@@ -407,6 +414,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
 
     /// The zigzag step from the newest record's timestamp.
     #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
+    #[cfg_attr(all(not(feature = "std"), target_os = "none"), inline(never))]
     fn delta(&self, timestamp_us: u64) -> u64 {
         varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64)
     }
@@ -421,21 +429,38 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         count
     }
 
-    /// Stores the record made of `parts`, back to back. Every push ends
-    /// here, so on bare metal and in wasm reserving, copying and booking
-    /// are one out-of-line function rather than a copy per kind of record.
-    /// The caller counts a refusal.
+    /// Stores the record made of `parts`, back to back, and returns its
+    /// sequence number, or [`REFUSED`] (see [`Ring::stored`]). Every push
+    /// ends here, so on bare metal and in wasm reserving, copying and
+    /// booking are one out-of-line function rather than a copy per kind of
+    /// record; its plain `u64` answer comes back in registers, where a
+    /// `Result` would go through memory. The caller counts a refusal.
     #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     #[cfg_attr(all(not(feature = "std"), any(target_os = "none", target_arch = "wasm32")), inline(never))]
-    fn store_parts(&mut self, timestamp_us: u64, class: usize, parts: [&[u8]; 3]) -> Result<u64, PushError> {
+    fn store_parts(&mut self, timestamp_us: u64, class: usize, parts: [&[u8]; 3]) -> u64 {
         let size = parts.iter().map(|part| part.len()).sum();
-        let offset = self.reserve(size)?;
-        let mut out = self.buf.as_mut().get_mut(offset..offset + size).unwrap_or_default();
+        let Some(mut at) = self.reserve(size) else {
+            return REFUSED;
+        };
+        // `reserve` made `size` bytes from `at` free: the parts fill them.
+        let buf = self.buf.as_mut();
         for part in parts {
-            bytes::copy(out, part);
-            out = core::mem::take(&mut out).get_mut(part.len()..).unwrap_or_default();
+            bytes::copy(buf.get_mut(at..).unwrap_or_default(), part);
+            at += part.len();
         }
-        Ok(self.commit(timestamp_us, class))
+        self.commit(timestamp_us, class)
+    }
+
+    /// [`Ring::store_parts`]' answer for a record of `size` bytes as a
+    /// `Result`: refused, it was larger than the ring, or the ring was full
+    /// under [`Policy::DropNewest`] (the only two ways `reserve` fails).
+    #[inline]
+    fn stored(&self, seq: u64, size: usize) -> Result<u64, PushError> {
+        if seq != REFUSED {
+            return Ok(seq);
+        }
+        let capacity = self.capacity();
+        Err(if size > capacity { PushError::TooLarge { needed: size, capacity } } else { PushError::Full })
     }
 
     /// Stores the record `write` writes into a staging buffer of `N` bytes,
@@ -452,7 +477,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let mut record = Staging([0; N]);
         let len = write(&mut record.0);
         match record.0.get(..len) {
-            Some(bytes) => self.store_parts(timestamp_us, class, [bytes, &[], &[]]),
+            Some(bytes) => {
+                let seq = self.store_parts(timestamp_us, class, [bytes, &[], &[]]);
+                self.stored(seq, len)
+            }
             None => Err(PushError::TooLarge { needed: len, capacity: N }),
         }
     }
@@ -587,12 +615,12 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
 
     /// Makes room for `size` contiguous bytes and returns their offset.
     #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
-    fn reserve(&mut self, size: usize) -> Result<usize, PushError> {
+    fn reserve(&mut self, size: usize) -> Option<usize> {
         let capacity = self.capacity();
         let tail = capacity - self.write_off;
         // Fast path: it fits after the newest record.
         if size <= tail && size <= capacity - self.used_bytes() {
-            return Ok(self.advance_write(size, capacity));
+            return Some(self.advance_write(size, capacity));
         }
         self.reserve_slow(size, capacity)
     }
@@ -609,10 +637,11 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     }
 
     /// Evicts (or refuses) until `size` bytes fit, padding past the end of
-    /// the buffer when the record would not fit there.
-    fn reserve_slow(&mut self, size: usize, capacity: usize) -> Result<usize, PushError> {
+    /// the buffer when the record would not fit there. `None`: larger than
+    /// the ring, or the ring is full under [`Policy::DropNewest`].
+    fn reserve_slow(&mut self, size: usize, capacity: usize) -> Option<usize> {
         if size > capacity {
-            return Err(PushError::TooLarge { needed: size, capacity });
+            return None;
         }
         loop {
             let tail = capacity - self.write_off;
@@ -620,7 +649,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             while self.used_bytes() + needed > capacity && self.len > 0 {
                 let leading_pad = self.buf.as_ref().get(self.read_off()) == Some(&0);
                 if self.policy == 1 && !leading_pad {
-                    return Err(PushError::Full);
+                    return None;
                 }
                 self.evict_oldest(true);
             }
@@ -645,7 +674,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             self.write_pos = self.write_pos.wrapping_add(tail);
             self.write_off = 0;
         }
-        Ok(self.advance_write(size, capacity))
+        Some(self.advance_write(size, capacity))
     }
 
     /// Removes the oldest record (or pad). `overwrite` counts it as lost.
@@ -662,7 +691,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
                     self.counters.overwrote(header.class, 1);
                 }
                 self.base_ts = self.base_ts.wrapping_add(header.delta as u64);
-                self.first_seq = self.first_seq.saturating_add(1).saturating_add(header.seq_skip);
+                self.first_seq = self.first_seq.wrapping_add(1).wrapping_add(header.seq_skip);
                 self.len -= 1;
                 self.advance_read(header.size);
             }
