@@ -120,23 +120,65 @@ pub(crate) struct Header {
 /// Reads the framing of the record at the start of `input`: `Ok(None)` is padding.
 #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn header(input: &[u8]) -> Result<Option<Header>, RecordError> {
-    let (body, prefix) = varint::read(input).ok_or(RecordError::Truncated)?;
+    let mut bytes = Sticky { input, at: 0, short: false };
+    let body = bytes.varint();
+    if bytes.short {
+        return Err(RecordError::Truncated);
+    }
     if body == 0 {
         return Ok(None);
     }
-    let size =
-        usize::try_from(body).ok().and_then(|body| prefix.checked_add(body)).ok_or(RecordError::BadField)?;
-    let mut fields = Fields::new(input.get(prefix..size).ok_or(RecordError::Truncated)?);
-    let tag = fields.byte()?;
-    let delta = fields.varint()?;
+    let size = usize::try_from(body)
+        .ok()
+        .and_then(|body| bytes.at.checked_add(body))
+        .ok_or(RecordError::BadField)?;
+    bytes.input = input.get(..size).ok_or(RecordError::Truncated)?;
+    let tag = bytes.byte();
+    let delta = bytes.varint();
     let (class, seq_skip) = match tag & 0b11 {
         KIND_LOG => (usize::from((tag >> 2) & 0b111), 0),
         KIND_METRIC => (CLASS_METRIC, 0),
         KIND_DESCRIBE => (CLASS_EVENT, 0),
-        _ if (tag >> 2) & 0b1111 == EVENT_DROPPED => (CLASS_EVENT, fields.varint()?),
+        _ if (tag >> 2) & 0b1111 == EVENT_DROPPED => (CLASS_EVENT, bytes.varint()),
         _ => (CLASS_EVENT, 0),
     };
+    if bytes.short {
+        return Err(RecordError::Truncated);
+    }
     Ok(Some(Header { size, delta: varint::unzigzag(delta), class, seq_skip }))
+}
+
+/// Reads fields from `input[at..]`, noting rather than returning that the
+/// input ran short (reads past it give 0): [`header`] checks once, at the
+/// end, and keeps its numbers in registers rather than in `Result`s.
+struct Sticky<'a> {
+    input: &'a [u8],
+    at: usize,
+    short: bool,
+}
+
+impl Sticky<'_> {
+    #[inline]
+    fn byte(&mut self) -> u8 {
+        let byte = self.input.get(self.at).copied();
+        self.at += 1;
+        self.short |= byte.is_none();
+        byte.unwrap_or(0)
+    }
+
+    #[inline]
+    fn varint(&mut self) -> u64 {
+        match varint::read(self.input.get(self.at..).unwrap_or_default()) {
+            Some((value, used)) => {
+                self.at += used;
+                value
+            }
+            None => {
+                self.short = true;
+                0
+            }
+        }
+    }
 }
 
 /// Why a record could not be parsed.
