@@ -1,8 +1,8 @@
 //! Bad input, one test each: nothing panics, nothing is silently lost.
 
 use vitals_core::{
-    format, EntryKind, Event, LatestValues, Level, MetricId, Policy, PushError, Ring, CATALOG,
-    MAX_MESSAGE_LEN,
+    format, EntryKind, Event, LatestValues, Level, LogRecord, MetricId, Policy, PushError, Ring, CATALOG,
+    MAX_MESSAGE_LEN, MAX_TARGET_LEN,
 };
 
 fn only_log(ring: &Ring<[u8; 4096]>) -> (Vec<u8>, bool) {
@@ -25,6 +25,24 @@ fn over_long_message_is_truncated_flagged_and_counted() {
     let mut line = String::new();
     format::human(&mut line, &ring.iter().last().unwrap(), None, &CATALOG).unwrap();
     assert!(line.ends_with(" [truncated]"));
+}
+
+#[test]
+fn over_long_target_given_whole_to_push_is_cut_and_flagged() {
+    let mut ring = Ring::new([0u8; 4096], Policy::OverwriteOldest);
+    let target = "t".repeat(300); // its length would not fit the one-byte length field
+    let log = LogRecord { level: Level::Warn, target: target.as_bytes(), message: b"kept", truncated: false };
+    ring.push(0, &EntryKind::Log(log)).unwrap();
+    assert_eq!(ring.validate(), Ok(()));
+    match ring.iter().last().unwrap().kind {
+        EntryKind::Log(l) => {
+            assert_eq!(l.target.len(), MAX_TARGET_LEN);
+            assert_eq!(l.message, b"kept");
+            assert!(l.truncated);
+        }
+        other => panic!("expected a log, got {other:?}"),
+    }
+    assert_eq!(ring.stats().truncated, 1);
 }
 
 #[test]

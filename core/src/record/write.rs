@@ -67,7 +67,8 @@ pub(crate) fn record_len(body: usize) -> usize {
 /// The bytes a log record's body (after `len`) takes.
 #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
 pub(crate) fn log_body_len(log: &LogRecord<'_>, delta: u64) -> usize {
-    1 + varint::len(delta) + varint::len(log.target.len() as u64) + log.target.len() + log.message.len()
+    // The target's length takes one byte: see `write_log_head`.
+    1 + varint::len(delta) + 1 + log.target.len() + log.message.len()
 }
 
 /// Writes a whole log record (`len`, tag, delta, payload) of `body` bytes
@@ -101,9 +102,12 @@ pub(crate) fn write_log_head(log: &LogRecord<'_>, delta: u64, body: usize, out: 
     let truncated = if log.truncated { LOG_TRUNCATED } else { 0 };
     out.byte(KIND_LOG | (log.level as u8) << 2 | truncated);
     out.varint(delta);
-    out.varint(log.target.len() as u64);
+    // A varint of one byte: targets are cut to `MAX_TARGET_LEN` (< 128).
+    out.byte(log.target.len() as u8);
     out.at
 }
+
+const _: () = assert!(crate::entry::MAX_TARGET_LEN < 0x80, "a log target's length must be a one-byte varint");
 
 /// Writes a whole metric record into `out` (at least
 /// [`MAX_SMALL_RECORD`] bytes) and returns its size. The body is always

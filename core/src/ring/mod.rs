@@ -390,7 +390,8 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         self.push_log_record(timestamp_us, &LogRecord { level, target, message, truncated })
     }
 
-    /// Stores a log record as given.
+    /// Stores a log record as given; its target is at most
+    /// [`MAX_TARGET_LEN`] bytes (`record::write_log_head`).
     fn push_log_record(&mut self, timestamp_us: u64, log: &LogRecord<'_>) -> Result<u64, PushError> {
         if self.pending_dropped != 0 {
             self.write_dropped_event(timestamp_us);
@@ -541,14 +542,20 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         }
     }
 
-    /// Appends any entry as given (log records are not truncated here: use
-    /// [`Ring::push_log`] for that) and returns its sequence number.
+    /// Appends any entry as given and returns its sequence number. A log
+    /// record's message is not cut here (use [`Ring::push_log`] for that);
+    /// a target over [`MAX_TARGET_LEN`] bytes is, as by `push_log`.
     ///
     /// # Errors
     /// [`PushError`] when the entry could not be stored; it is counted.
     pub fn push(&mut self, timestamp_us: u64, kind: &EntryKind<'_>) -> Result<u64, PushError> {
         match kind {
-            EntryKind::Log(log) => self.push_log_record(timestamp_us, log),
+            EntryKind::Log(log) if log.target.len() <= MAX_TARGET_LEN => {
+                self.push_log_record(timestamp_us, log)
+            }
+            EntryKind::Log(log) => {
+                self.push_log_truncated(timestamp_us, log.level, log.target, log.message, log.truncated)
+            }
             EntryKind::Metric(sample) => self.push_metric(timestamp_us, sample.series, sample.value),
             EntryKind::Event(event) => self.push_event(timestamp_us, *event),
             EntryKind::Describe(description) => self.push_description(timestamp_us, *description),
