@@ -171,17 +171,34 @@ impl<const N: usize> TargetFilters<N> {
     /// # Errors
     /// [`FilterSpecErrorKind::TargetTooLong`] or [`FilterSpecErrorKind::TooManyRules`].
     pub fn set(&mut self, target: &str, filter: LevelFilter) -> Result<(), FilterSpecError> {
-        let target = target.trim();
+        self.set_exact(target.trim(), filter).map_err(|kind| FilterSpecError::new(kind, 0, target))
+    }
+
+    /// Adds or replaces the rule for `target` taken as it is (not trimmed),
+    /// answering only the kind of error: for a caller that trims and words
+    /// its errors itself, such as the page's module, which then carries
+    /// none of [`FilterSpecError`]'s text handling.
+    ///
+    /// ```
+    /// use vitals_core::{FilterSpecErrorKind, LevelFilter, TargetFilters};
+    ///
+    /// let mut filters: TargetFilters<1> = TargetFilters::new(LevelFilter::Warn);
+    /// filters.set_exact("app::net", LevelFilter::Debug)?;
+    /// assert_eq!(filters.level_for("app::net::tcp"), LevelFilter::Debug);
+    /// assert_eq!(filters.set_exact("db", LevelFilter::Info), Err(FilterSpecErrorKind::TooManyRules));
+    /// # Ok::<(), FilterSpecErrorKind>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`FilterSpecErrorKind::TargetTooLong`] or [`FilterSpecErrorKind::TooManyRules`].
+    pub fn set_exact(&mut self, target: &str, filter: LevelFilter) -> Result<(), FilterSpecErrorKind> {
         if let Some(rule) = self.rules.iter_mut().find(|r| r.target == target) {
             rule.filter = filter;
             return Ok(());
         }
         let mut name = heapless::String::new();
-        name.push_str(target)
-            .map_err(|_| FilterSpecError::new(FilterSpecErrorKind::TargetTooLong, 0, target))?;
-        self.rules
-            .push(TargetRule { target: name, filter })
-            .map_err(|_| FilterSpecError::new(FilterSpecErrorKind::TooManyRules, 0, target))
+        name.push_str(target).map_err(|_| FilterSpecErrorKind::TargetTooLong)?;
+        self.rules.push(TargetRule { target: name, filter }).map_err(|_| FilterSpecErrorKind::TooManyRules)
     }
 
     /// Removes every rule and resets the default.
@@ -270,10 +287,10 @@ fn is_target_like(text: &str) -> bool {
 fn prefix_matches(prefix: &str, target: &str) -> bool {
     match target.strip_prefix(prefix) {
         Some(rest) => {
+            // Bytes, not chars: a `char` pattern carries UTF-8 encoding code.
             rest.is_empty()
                 || rest.starts_with("::")
-                || rest.starts_with('.')
-                || rest.starts_with('/')
+                || matches!(rest.as_bytes().first(), Some(b'.' | b'/'))
                 || prefix.is_empty()
         }
         None => false,

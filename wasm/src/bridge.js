@@ -219,12 +219,14 @@ function unitCode(name, value, unit) {
   );
 }
 
-// `setTargetLevel(target, level)`: checks the target; the level filter.
+// `setTargetLevel(target, level)`: checks the target; the level filter and
+// the target trimmed (as Rust's `str::trim` does).
 function targetLevel(target, level) {
   if (typeof target !== "string") throw typeError("target", "a string");
   const filter = levelFilter(level, "level");
-  if (!target.replace(SPACE, "")) throw new RangeError("target must not be empty: use setLevel for the default");
-  return filter;
+  const trimmed = target.replace(SPACE, "");
+  if (!trimmed) throw new RangeError("target must not be empty: use setLevel for the default");
+  return [filter, trimmed];
 }
 
 // `start(intervalMs)`: the interval, checked.
@@ -468,7 +470,8 @@ const METHODS = {
     this._call(CALL.setConsole, [levelArg(level, "level", 2)], "", NO_BYTES);
   },
   setTargetLevel(target, level) {
-    this._call(CALL.setTargetLevel, [targetLevel(target, level)], target, NO_BYTES);
+    const [filter, trimmed] = targetLevel(target, level);
+    this._call(CALL.setTargetLevel, [filter], trimmed, NO_BYTES);
   },
   stats() {
     return this._call(CALL.stats, [], "", NO_BYTES);

@@ -262,7 +262,7 @@ impl Vitals {
                 JsValue::UNDEFINED
             }
             call::SET_TARGET_LEVEL => {
-                state.filters.set(text, filter).map_err(|_| Fault::TargetRule.error())?;
+                state.filters.set_exact(text, filter).map_err(|_| Fault::TargetRule.error())?;
                 JsValue::UNDEFINED
             }
             call::METRIC => state.metric(text, n(0), n(1) as u8)?.map_or(JsValue::UNDEFINED, bridge::number),
@@ -313,7 +313,7 @@ mod call {
     pub(crate) const SET_LEVEL: u8 = 4;
     /// `setConsole(level)`.
     pub(crate) const SET_CONSOLE: u8 = 5;
-    /// `setTargetLevel(text, level)`.
+    /// `setTargetLevel(text, level)`: `text` is the target, trimmed by `bridge.js`.
     pub(crate) const SET_TARGET_LEVEL: u8 = 6;
     /// `sample()`: the samples stored.
     pub(crate) const SAMPLE: u8 = 7;

@@ -220,9 +220,13 @@ fn filters_leave_entries_out_per_target() {
     assert!(vitals.debug(&"app.db".into(), &"kept".into()).unwrap().is_some());
     assert!(vitals.debug(&"app.db.pool".into(), &"kept too".into()).unwrap().is_some());
     assert!(vitals.warn(&"app".into(), &"kept".into()).unwrap().is_some());
+    // The target is trimmed as Rust's `str::trim` does, before its length counts.
+    vitals.set_target_level(&" \u{3000}app.ui\u{85}\n".into(), &"debug".into()).unwrap();
+    assert!(vitals.debug(&"app.ui".into(), &"kept".into()).unwrap().is_some());
+    vitals.set_target_level(&format!("\t{} ", "t".repeat(64)).into(), &"info".into()).unwrap();
     vitals.set_level(&"off".into()).unwrap();
     assert_eq!(vitals.critical(&"app".into(), &"dropped".into()).unwrap(), None);
-    assert_eq!(entries(&vitals, "{ type: 'log' }").len(), 3);
+    assert_eq!(entries(&vitals, "{ type: 'log' }").len(), 4);
 }
 
 #[wasm_bindgen_test]
