@@ -52,7 +52,6 @@ pub(crate) struct State {
     registry: Registry<MAX_METRICS, MAX_LABELS>,
     browser: BrowserMetrics,
     sampler: Option<BrowserSampler>,
-    readings: Vec<(Series, f64)>,
     rules: Rules<MAX_RULES>,
     filters: TargetFilters<MAX_TARGET_RULES>,
     console: LevelFilter,
@@ -110,16 +109,17 @@ impl State {
     /// One reading of the browser metrics and the ring's own fill, stored.
     fn sample(&mut self) -> usize {
         let now = self.clock.now_us();
-        let browser = self.browser;
-        let sampler = self.sampler.get_or_insert_with(|| BrowserSampler::new(browser));
-        let mut readings = core::mem::take(&mut self.readings);
-        sampler.read(&mut readings);
+        // The ring's own fill as it was before this reading is stored.
         let stats = self.ring.stats();
-        readings.push((MetricId::RING_USED.series(), stats.used_bytes as f64));
-        readings.push((MetricId::RING_DROPPED.series(), stats.lost_total() as f64));
-        let stored =
-            readings.iter().filter(|(series, value)| self.record(now, *series, *value).is_some()).count();
-        self.readings = readings;
+        let mut sampler = self.sampler.take().unwrap_or_else(|| BrowserSampler::new(self.browser));
+        let mut stored = 0;
+        let mut store = |state: &mut State, series, value| {
+            stored += usize::from(state.record(now, series, value).is_some());
+        };
+        sampler.read_each(|series, value| store(self, series, value));
+        self.sampler = Some(sampler);
+        store(self, MetricId::RING_USED.series(), stats.used_bytes as f64);
+        store(self, MetricId::RING_DROPPED.series(), stats.lost_total() as f64);
         stored
     }
 }
@@ -176,7 +176,6 @@ impl Vitals {
             registry,
             browser,
             sampler: None,
-            readings: Vec::new(),
             rules: Rules::new(),
             filters: TargetFilters::new(level),
             console,

@@ -85,18 +85,22 @@ impl BrowserSampler {
     /// browser provides now.
     pub fn read(&mut self, out: &mut Vec<(Series, f64)>) {
         out.clear();
+        self.read_each(|series, value| out.push((series, value)));
+    }
+
+    /// Calls `f` with one reading of every metric the browser provides
+    /// now, in [`BROWSER_METRICS`] order: [`read`](Self::read) without the
+    /// `Vec`, for a caller that stores each reading as it comes.
+    pub fn read_each(&mut self, mut f: impl FnMut(Series, f64)) {
         let mut values = [f64::NAN; BROWSER_METRICS.len()];
         sampler_read(&self.browser, &mut values);
         for (id, value) in self.metrics.ids().into_iter().zip(values) {
             if value.is_nan() {
                 continue;
             }
-            if id == self.metrics.net_type {
-                // The value is the type's code, and the instance too.
-                out.push((id.instance(value as u16), value));
-            } else {
-                out.push((id.series(), value));
-            }
+            // The value of `browser.net_type` is the type's code, and the instance too.
+            let instance = if id == self.metrics.net_type { value as u16 } else { 0 };
+            f(id.instance(instance), value);
         }
     }
 
