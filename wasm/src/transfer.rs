@@ -1,7 +1,6 @@
 //! Moving a ring's contents in and out as the core wire format: the same
 //! bytes a firmware sends over a UART and `vitals decode` reads.
 
-use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::cell::Cell;
@@ -115,7 +114,6 @@ where
     // code is in the module once: the dump's names first, then its entries.
     let mut theirs: Registry<M, L> = Registry::new();
     let learning = Cell::new(true);
-    let mut labels = Vec::new();
     let mut report = ImportReport::default();
     let ours = ring.anchor();
     let mut on_item = |item: Decoded<'_>| match item {
@@ -157,7 +155,8 @@ where
                     return;
                 }
                 EntryKind::Describe(Description::Label { series, label }) => {
-                    labels.push((Series::new(ids(series.metric), series.instance), String::from(label)));
+                    let series = Series::new(ids(series.metric), series.instance);
+                    let _ = registry.set_label(series, label); // a full table keeps the numbers
                     return;
                 }
                 // The dump's own clock; its metric names were read first.
@@ -182,9 +181,6 @@ where
     decoder = Decoder::new();
     decoder.feed(bytes, &mut on_item);
     decoder.finish(&mut on_item);
-    for (series, label) in labels {
-        let _ = registry.set_label(series, &label); // a full table keeps the numbers
-    }
     let stats = decoder.stats();
     report.frames = stats.frames;
     report.bad_frames = stats.bad_frames;

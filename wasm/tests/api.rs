@@ -6,7 +6,9 @@
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use vitals_core::wire::encode_frame;
-use vitals_core::{Cursor, Description, EntryKind, Level, MetricId, Policy, ResetReason, Ring};
+use vitals_core::{
+    Cursor, Description, EntryKind, Level, MetricId, MetricKind, Policy, ResetReason, Ring, Unit,
+};
 use vitals_wasm::Vitals;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -500,6 +502,29 @@ fn export_then_import_round_trips() {
     };
     assert_eq!(values("app.queue"), [Some(17.0)]);
     assert_eq!(values("other.thing"), [Some(5.0)]);
+}
+
+#[wasm_bindgen_test]
+fn imported_names_and_labels_show_on_imported_entries() {
+    // A firmware's dump: a custom metric it names, and a label for one of
+    // its instances, after the sample (as an export writes them).
+    let pump = MetricId(MetricId::CUSTOM_BASE + 40);
+    let mut ring = Ring::new([0u8; 512], Policy::OverwriteOldest);
+    ring.push_metric(5, pump.instance(2), 3.0).unwrap();
+    let metric =
+        Description::Metric { metric: pump, name: "fw.pump", unit: Unit::Volts, kind: MetricKind::Gauge };
+    ring.push_description(6, metric).unwrap();
+    ring.push_description(6, Description::Label { series: pump.instance(2), label: "north" }).unwrap();
+    let mut out = [0u8; 256];
+    let frame = encode_frame(&ring, &mut Cursor::new(), &mut out);
+    let vitals = quiet();
+    let report = vitals.import_binary(&Uint8Array::from(&out[..frame.bytes]).into()).unwrap();
+    assert_eq!(num(&report, "imported"), 1.0);
+    let sample = entries(&vitals, "{ type: 'metric' }").pop().unwrap();
+    assert_eq!(text(&sample, "metric").as_deref(), Some("fw.pump"));
+    assert_eq!(text(&sample, "unit").as_deref(), Some("volts"));
+    assert_eq!(num(&sample, "instance"), 2.0);
+    assert_eq!(text(&sample, "label").as_deref(), Some("north"));
 }
 
 #[wasm_bindgen_test]
