@@ -16,9 +16,11 @@
 //! cd firmware-example
 //! T=thumbv7m-none-eabi            # and thumbv6m-none-eabi
 //! cargo build --release --target $T --target-dir target --bin size_baseline --bin size_vitals
-//! cargo build --release --target $T --target-dir target --features log --bin size_vitals_log
+//! cargo build --release --target $T --target-dir target --features ufmt --bin size_vitals_ufmt
+//! cargo build --release --target $T --target-dir target --features log --bin size_vitals_log --bin size_baseline_log
 //! SIZE=$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/llvm-size   # rustup component add llvm-tools
-//! $SIZE -A target/$T/release/size_baseline target/$T/release/size_vitals target/$T/release/size_vitals_log
+//! $SIZE -A target/$T/release/size_baseline target/$T/release/size_vitals target/$T/release/size_vitals_ufmt \
+//!   target/$T/release/size_vitals_log target/$T/release/size_baseline_log
 //! # the wire and defmt bytes: run a probe, then look at its two outputs
 //! mkdir -p /tmp/probe && cd /tmp/probe
 //! qemu-system-arm -cpu cortex-m3 -machine lm3s6965evb -nographic \
@@ -151,7 +153,10 @@ pub(crate) fn footprint() -> Result<String> {
          (+ a {PROBE_RING_BYTES}-byte ring, `vitals_embedded::info!` and a metric sample per reading, \
          `stream_to`), `size_vitals_ufmt` (the same with the macros formatting through ufmt, feature \
          `ufmt`), `size_vitals_log` (the same through `log::info!` and a `RingLogger` without per-target \
-         rules). \
+         rules), `size_baseline_log` (`size_baseline` also logging each reading through `log::info!` to \
+         a plain logger that prints the formatted message through defmt: the same firmware as \
+         `size_vitals_log` without Vitals, which links `core::fmt` for `log`'s messages either way; \
+         `size_vitals_log` is also compared with it). \
          Flash = `.vector_table` + `.text` + `.rodata` + `.data`; RAM = `.data` + `.bss` + `.uninit`. \
          Budget: flash added ≤ {FLASH_BUDGET} B, RAM added beyond the ring's own bytes ≤ \
          {RAM_OVERHEAD_BUDGET} B (Memfault's SDK claims about 5 KB flash and 1.5 KB RAM).\n"
@@ -160,7 +165,8 @@ pub(crate) fn footprint() -> Result<String> {
     for (target, machine, cpu) in FOOTPRINT_TARGETS {
         build_probes(target)?;
         let release = firmware_dir().join("target").join(target).join("release");
-        let probes = ["size_baseline", "size_vitals", "size_vitals_ufmt", "size_vitals_log"];
+        let probes =
+            ["size_baseline", "size_vitals", "size_vitals_ufmt", "size_vitals_log", "size_baseline_log"];
         let mut sizes = Vec::new();
         for probe in probes {
             sizes.push((probe, Sections::read(&release.join(probe))?));
@@ -178,8 +184,8 @@ pub(crate) fn footprint() -> Result<String> {
 }
 
 /// `size_baseline` and `size_vitals` without features, then
-/// `size_vitals_ufmt` and `size_vitals_log` each with only its own, so no
-/// probe carries another's code.
+/// `size_vitals_ufmt` and the two `log` probes each with only their own,
+/// so no probe carries another's code.
 fn build_probes(target: &str) -> Result<()> {
     firmware_cargo()
         .args(["build", "--release", "--target", target, "--bin", "size_baseline", "--bin", "size_vitals"])
@@ -189,6 +195,7 @@ fn build_probes(target: &str) -> Result<()> {
         .run()?;
     firmware_cargo()
         .args(["build", "--release", "--target", target, "--features", "log", "--bin", "size_vitals_log"])
+        .args(["--bin", "size_baseline_log"])
         .run()
 }
 
@@ -263,11 +270,29 @@ fn size_table(target: &str, sizes: &[(&str, Sections)]) -> String {
     let _ = writeln!(out, "| probe | .text | .rodata | .data | .bss | flash | RAM | flash added | RAM added (beyond the ring) |");
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let Some((_, base)) = sizes.first() else { return out };
+    let log_base = sizes.iter().find(|(name, _)| *name == "size_baseline_log").map(|(_, s)| *s);
     for (name, s) in sizes {
         let (flash_added, ram_added) =
             (s.flash() as i64 - base.flash() as i64, s.ram() as i64 - base.ram() as i64);
         let (flash_cell, ram_cell) = if name == &"size_baseline" {
             ("—".to_owned(), "—".to_owned())
+        } else if name == &"size_baseline_log" {
+            (
+                format!("{flash_added} (`log`, `core::fmt` and the defmt logger; no budget)"),
+                format!("{ram_added}"),
+            )
+        } else if let (true, Some(log_base)) = (name == &"size_vitals_log", log_base) {
+            let flash_added = s.flash() as i64 - log_base.flash() as i64;
+            let overhead = s.ram() as i64 - log_base.ram() as i64 - PROBE_RING_BYTES as i64;
+            let flash_ok = if flash_added <= FLASH_BUDGET as i64 { "within" } else { "over" };
+            let ram_ok = if overhead <= RAM_OVERHEAD_BUDGET as i64 { "within" } else { "over" };
+            (
+                format!(
+                    "{flash_added} against `size_baseline_log` ({flash_ok} {FLASH_BUDGET}); {} against `size_baseline`",
+                    s.flash() as i64 - base.flash() as i64
+                ),
+                format!("{ram_added} ({overhead:+} beyond the ring against `size_baseline_log`; {ram_ok} {RAM_OVERHEAD_BUDGET})"),
+            )
         } else {
             let overhead = ram_added - PROBE_RING_BYTES as i64;
             let flash_ok = if flash_added <= FLASH_BUDGET as i64 { "within" } else { "over" };

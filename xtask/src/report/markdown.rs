@@ -380,8 +380,8 @@ Notes:
 ";
 
 const FIRMWARE_COMMAND: &str = "The firmware step of `cargo xtask bench` (`xtask/src/firmware.rs`, \
-`footprint()`): four size probes in `firmware-example/src/bin/` (`size_baseline`, `size_vitals`, \
-`size_vitals_ufmt`, `size_vitals_log`) built with `opt-level = \"z\"`, fat LTO, `panic = \"abort\"`, \
+`footprint()`): five size probes in `firmware-example/src/bin/` (`size_baseline`, `size_vitals`, \
+`size_vitals_ufmt`, `size_vitals_log`, `size_baseline_log`) built with `opt-level = \"z\"`, fat LTO, `panic = \"abort\"`, \
 sections read from the ELF (equal to `llvm-size -A`); `size_vitals` then runs in QEMU to count wire \
 bytes. The full tables are in `target/bench-results/firmware-footprint.md`.";
 
@@ -395,9 +395,14 @@ fn firmware_rows(r: &Results) -> Vec<Row> {
         let bytes = |v| show(v, Unit::Bytes);
         let flash = added("size_vitals").map(|a| a.0);
         let flash_ufmt = added("size_vitals_ufmt").map(|a| a.0);
-        let flash_log = added("size_vitals_log").map(|a| a.0);
+        // The `log` probe against the same firmware logging through `log`
+        // without Vitals (`size_baseline_log`), and against `size_baseline`.
+        let log_base = probe("size_baseline_log");
+        let added_to_log_base = probe("size_vitals_log").zip(log_base).map(|(p, b)| (p.0 - b.0, p.1 - b.1));
+        let flash_log = added_to_log_base.map(|a| a.0);
+        let flash_log_vs_defmt = added("size_vitals_log").map(|a| a.0);
         let ram = added("size_vitals").map(|a| a.1 - PROBE_RING_BYTES);
-        let ram_log = added("size_vitals_log").map(|a| a.1 - PROBE_RING_BYTES);
+        let ram_log = added_to_log_base.map(|a| a.1 - PROBE_RING_BYTES);
         let memfault = "Memfault SDK, vendor's claim (not measured)";
         rows.push(Row::new(
             format!("{target} (`{board}`): baseline firmware flash (defmt + semihosting, same app logic)"),
@@ -420,11 +425,20 @@ fn firmware_rows(r: &Results) -> Vec<Row> {
         );
         rows.push(
             Row::new(
-                format!("{target}: the same through the `log` adapter (`RingLogger`, no per-target rules)"),
+                format!(
+                    "{target}: the same through the `log` adapter (`RingLogger`, no per-target rules), against the \
+                     same firmware logging through `log` to a plain defmt logger (`size_baseline_log`)"
+                ),
                 bytes(flash_log),
             )
             .check(Check::at_most("≤ 4 KiB", flash_log, 4096.0)),
         );
+        rows.push(Row::new(
+            format!(
+                "{target}: … the `log` adapter against the baseline without `log` (`core::fmt` included)"
+            ),
+            bytes(flash_log_vs_defmt),
+        ));
         rows.push(
             Row::new(format!("{target}: RAM added beyond the ring's own 1 024 B"), bytes(ram))
                 .peer(memfault, "about 1.5 KB".to_owned(), None)
@@ -432,7 +446,7 @@ fn firmware_rows(r: &Results) -> Vec<Row> {
         );
         rows.push(
             Row::new(
-                format!("{target}: … with the `log` adapter (its statics and `log`'s own)"),
+                format!("{target}: … with the `log` adapter, against `size_baseline_log`"),
                 bytes(ram_log),
             )
             .check(Check::at_most("≤ 128 B", ram_log, 128.0)),
