@@ -67,24 +67,13 @@ impl<'a> Iter<'a> {
         }
     }
 
-    /// The next record's bytes as stored, without parsing its payload.
-    /// `Entry`s come from [`Iter::next`].
+    /// Moves past the record `raw` with `header`, which [`Iter::peek_raw`]
+    /// just returned, and parses it.
     #[inline]
-    pub(crate) fn next_raw(&mut self) -> Option<&'a [u8]> {
-        let (raw, header) = self.peek_raw()?;
-        self.pass(&header);
-        Some(raw)
-    }
-}
-
-impl<'a> Iterator for Iter<'a> {
-    type Item = Entry<'a>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Entry<'a>> {
-        let raw = self.next_raw()?;
+    fn read_entry(&mut self, raw: &'a [u8], header: &Header) -> Option<Entry<'a>> {
+        self.pass(header);
         match record::parse(raw) {
-            // The sequence number is the one `next_raw` counted past.
+            // The sequence number is the one `pass` counted past.
             Ok(Some(parsed)) => {
                 Some(Entry { seq: self.seq.wrapping_sub(1), timestamp_us: self.ts, kind: parsed.kind })
             }
@@ -93,6 +82,16 @@ impl<'a> Iterator for Iter<'a> {
                 None
             }
         }
+    }
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Entry<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Entry<'a>> {
+        let (raw, header) = self.peek_raw()?;
+        self.read_entry(raw, &header)
     }
 }
 
@@ -150,6 +149,9 @@ pub struct Reader<'a> {
     cursor: &'a mut Cursor,
     lost: u64,
     hold: bool,
+    /// The first sequence number wanted: entries numbered below it are
+    /// stepped over as they come (a `Cursor::since` not placed yet).
+    skip_below: u64,
 }
 
 impl<'a> Reader<'a> {
@@ -158,6 +160,7 @@ impl<'a> Reader<'a> {
         let (end, next_seq, bytes) = (ring.write_pos(), ring.next_seq(), ring.bytes());
         let mut iter = Iter::new(bytes, read_pos, read_off, end, first_seq, base_ts);
         let mut lost = 0;
+        let mut skip_below = 0;
         let want = cursor.seq;
         if want <= first_seq {
             lost = first_seq - want;
@@ -173,21 +176,15 @@ impl<'a> Reader<'a> {
                 .unwrap_or(0);
             (iter.pos, iter.seq, iter.ts) = (cursor.pos, want, cursor.ts);
         } else {
-            // Unplaced (`Cursor::since`): scan to the first entry numbered
-            // `want` or above (a `Dropped` event is numbered after the
-            // entries it lost).
-            while let Some((_, header)) = iter.peek_raw() {
-                if iter.seq.wrapping_add(header.seq_skip) >= want {
-                    break;
-                }
-                iter.pass(&header);
-            }
+            // Unplaced (`Cursor::since`): the reads step to the first entry
+            // numbered `want` or above.
+            skip_below = want;
         }
         // A cursor beyond everything written (a `since` from the future)
         // stays where it is: placing it at the end now would make it read
         // entries below its number once the ring catches up.
         let hold = want > next_seq;
-        Reader { iter, cursor, lost, hold }
+        Reader { iter, cursor, lost, hold, skip_below }
     }
 
     /// Entries the reader missed because they were overwritten (or dropped)
@@ -197,7 +194,9 @@ impl<'a> Reader<'a> {
         self.lost
     }
 
-    /// The running sequence number and timestamp before the next entry.
+    /// The running sequence number and timestamp before the next entry
+    /// (call [`Reader::peek_raw`] first: it steps over entries below the
+    /// cursor's number).
     pub(crate) fn position(&self) -> (u64, u64) {
         (self.iter.seq, self.iter.ts)
     }
@@ -206,11 +205,21 @@ impl<'a> Reader<'a> {
     /// [`Iter::peek_raw`]. At the end, the cursor moves past everything
     /// read and lost, as [`Iterator::next`] does.
     pub(crate) fn peek_raw(&mut self) -> Option<(&'a [u8], Header)> {
-        let next = self.iter.peek_raw();
-        if next.is_none() {
-            self.sync_cursor(false);
+        loop {
+            let next = self.iter.peek_raw();
+            match next {
+                // Below the number wanted (a `Dropped` event is numbered
+                // after the entries it lost, so its last number counts).
+                Some((_, header)) if self.iter.seq.wrapping_add(header.seq_skip) < self.skip_below => {
+                    self.iter.pass(&header);
+                }
+                None => {
+                    self.sync_cursor(false);
+                    return None;
+                }
+                some => return some,
+            }
         }
-        next
     }
 
     /// Moves past the record [`Reader::peek_raw`] returned, and the cursor with it.
@@ -235,7 +244,8 @@ impl<'a> Iterator for Reader<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Entry<'a>> {
-        let item = self.iter.next();
+        let (raw, header) = self.peek_raw()?;
+        let item = self.iter.read_entry(raw, &header);
         self.sync_cursor(item.is_some());
         item
     }

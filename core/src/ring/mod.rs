@@ -816,17 +816,19 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     pub fn copy_records(&self, cursor: &mut Cursor, out: &mut [u8]) -> RecordBatch {
         let mut reader = self.read(cursor);
         let mut lost = reader.lost();
+        let mut next = reader.peek_raw();
         let (mut first_seq, mut base_ts) = reader.position();
         let mut len = 0;
         let mut entries = 0;
         let mut more = false;
-        while let Some((raw, header)) = reader.peek_raw() {
+        while let Some((raw, header)) = next {
             let Some(slot) = out.get_mut(len..len + raw.len()) else {
                 if entries == 0 {
                     // Larger than the whole buffer: step past it, counted,
                     // so a reader never stalls on it.
                     reader.pass(&header);
                     lost += 1;
+                    next = reader.peek_raw();
                     (first_seq, base_ts) = reader.position();
                     continue;
                 }
@@ -837,6 +839,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             reader.pass(&header);
             len += raw.len();
             entries += 1;
+            next = reader.peek_raw();
         }
         RecordBatch { len, entries, lost, more, first_seq, base_ts }
     }

@@ -38,6 +38,7 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
     let anchor = ring.anchor();
     let mut reader = ring.read(cursor);
     let lost = reader.lost();
+    let mut next = reader.peek_raw();
     let (first_seq, base_ts) = reader.position();
 
     let mut frame = Frame::new(out);
@@ -54,11 +55,12 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
     }
     let mut entries = 0;
     let mut more = false;
-    while let Some((raw, header)) = reader.peek_raw() {
+    while let Some((raw, header)) = next {
         if fits(frame.raw_len + raw.len()) {
             frame.push(raw);
             reader.pass(&header);
             entries += 1;
+            next = reader.peek_raw();
         } else if entries == 0 {
             // Too big for this buffer even alone: step past it and say so,
             // so the stream never stalls on it.
