@@ -225,8 +225,40 @@ impl Decoder {
 /// place and checks the frame they hold (see [`check_frame`]).
 fn decode_frame(buf: &mut [u8], encoded_len: usize) -> Result<(Header, &[u8]), DecodeError> {
     let encoded = buf.get_mut(..encoded_len).ok_or(DecodeError::TooLong)?;
-    let decoded_len = cobs::decode_in_place(encoded).map_err(|_| DecodeError::Framing)?;
+    let decoded_len = unstuff(encoded).ok_or(DecodeError::Framing)?;
     check_frame(encoded.get(..decoded_len).ok_or(DecodeError::Framing)?)
+}
+
+/// Undoes the COBS encoding of `buf`, which holds no zero byte, in place;
+/// the decoded length, or `None` when it is empty or a block runs past the
+/// end: what `cobs::decode_in_place` answers for such input, in a fraction
+/// of its code (none of it able to panic), which counts on a page.
+fn unstuff(buf: &mut [u8]) -> Option<usize> {
+    let mut written = 0;
+    // Where the next code byte is, and whether a zero goes before its block
+    // (the last code was not 0xFF).
+    let mut code_at = 0;
+    let mut zero_next = false;
+    for at in 0..buf.len() {
+        let mut byte = buf.get(at).copied().unwrap_or_default();
+        if at == code_at {
+            if byte == 0 {
+                return None;
+            }
+            code_at = at + usize::from(byte);
+            let zero = core::mem::replace(&mut zero_next, byte != 0xFF);
+            if !zero {
+                continue;
+            }
+            byte = 0;
+        }
+        // Written bytes never pass the one read, so this stays in `buf`.
+        if let Some(slot) = buf.get_mut(written) {
+            *slot = byte;
+        }
+        written += 1;
+    }
+    (!buf.is_empty() && code_at <= buf.len()).then_some(written)
 }
 
 struct Header {
@@ -300,6 +332,49 @@ mod tests {
         encoded.push(0);
         assert!(len <= HEADER_MAX + 64);
         encoded
+    }
+
+    proptest::proptest! {
+        /// `unstuff` answers as `cobs::decode_in_place` does for what a
+        /// decoder holds (bytes without a zero): encodings of any bytes,
+        /// and any bytes at all.
+        #[test]
+        fn unstuff_decodes_as_the_cobs_crate(
+            raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..700),
+            zero_free in proptest::collection::vec(1u8..=255, 0..700),
+        ) {
+            let mut encoded = std::vec![0u8; cobs::max_encoding_length(raw.len())];
+            let n = cobs::encode(&raw, &mut encoded);
+            encoded.truncate(n);
+            for input in [encoded, zero_free] {
+                let (mut ours, mut theirs) = (input.clone(), input.clone());
+                let ours_len = unstuff(&mut ours);
+                let theirs_len = cobs::decode_in_place(&mut theirs).ok();
+                proptest::prop_assert_eq!(ours_len, theirs_len, "{:?}", input);
+                if let Some(len) = ours_len {
+                    proptest::prop_assert_eq!(&ours[..len], &theirs[..len]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unstuff_edge_cases() {
+        let decoded = |bytes: &[u8]| {
+            let mut buf = bytes.to_vec();
+            unstuff(&mut buf).map(|len| buf[..len].to_vec())
+        };
+        assert_eq!(decoded(&[]), None);
+        assert_eq!(decoded(&[1]), Some(std::vec![]));
+        assert_eq!(decoded(&[1, 1]), Some(std::vec![0]));
+        assert_eq!(decoded(&[3, 7, 8, 2, 9]), Some(std::vec![7, 8, 0, 9]));
+        assert_eq!(decoded(&[3, 7]), None, "a block past the end");
+        let mut long = std::vec![0xFF];
+        long.extend(1..=254u8);
+        long.extend([2, 5]);
+        let mut want: std::vec::Vec<u8> = (1..=254u8).collect();
+        want.push(5); // no zero after a 0xFF block
+        assert_eq!(decoded(&long), Some(want));
     }
 
     #[test]
