@@ -161,7 +161,9 @@ where
                 }
                 // The dump's own clock; its metric names were read first.
                 EntryKind::Event(Event::Anchor { .. }) | EntryKind::Describe(_) => return,
-                kind => ring.push(timestamp, &kind),
+                EntryKind::Event(event) => ring.push_event(timestamp, event),
+                // No other kind exists yet; one a later core adds is not taken.
+                _ => return,
             };
             match stored {
                 Ok(_) => report.imported += 1,
