@@ -226,7 +226,11 @@ impl Vitals {
     /// call this.
     #[wasm_bindgen(js_name = _call, skip_typescript)]
     pub fn call(&self, what: u8, numbers: &[f64], text: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
-        let n = |i: usize| numbers.get(i).copied().unwrap_or(0.0);
+        // As many numbers as the longest call (`addRule`) has, 0 where not
+        // given: reads at fixed places need no bounds checks.
+        let mut all = [0.0; 8];
+        all.iter_mut().zip(numbers).for_each(|(slot, number)| *slot = *number);
+        let n = |i: usize| all.get(i).copied().unwrap_or(0.0);
         if what == call::STOP {
             self.stop();
             return Ok(JsValue::UNDEFINED);
