@@ -270,12 +270,12 @@ impl Vitals {
             }
             call::METRIC => state.metric(text, n(0), n(1) as u8)?.map_or(JsValue::UNDEFINED, bridge::number),
             call::ADD_RULE => {
-                let thresholds = [n(1), n(2), n(3)];
                 let given = n(4) as u8;
+                let threshold = |i: usize| (given & 1 << i != 0).then_some(n(1 + i));
                 let rule = Rule {
                     series: MetricId(0).instance(n(0) as u16),
                     direction: if n(7) != 0.0 { Direction::Below } else { Direction::Above },
-                    thresholds: [0, 1, 2].map(|i| (given & 1 << i != 0).then_some(thresholds[i])),
+                    thresholds: [threshold(0), threshold(1), threshold(2)],
                     for_samples: n(5) as u8,
                     hysteresis: n(6),
                 };
