@@ -243,9 +243,17 @@ pub(crate) const CLASSES: usize = 8;
 
 /// Cuts `bytes` to at most `max`, backing up to a UTF-8 character boundary
 /// when the cut would split one. Returns the kept bytes and whether any were cut.
+#[inline]
 pub(crate) fn truncate(bytes: &[u8], max: usize) -> (&[u8], bool) {
+    let kept = kept_len(bytes, max);
+    (bytes.get(..kept).unwrap_or(bytes), kept < bytes.len())
+}
+
+/// How many bytes [`truncate`] keeps: a plain number, which comes back in
+/// a register where the slice and flag would go through memory.
+fn kept_len(bytes: &[u8], max: usize) -> usize {
     if bytes.len() <= max {
-        return (bytes, false);
+        return bytes.len();
     }
     let continuation = |at: usize| bytes.get(at).is_some_and(|byte| byte & 0xC0 == 0x80);
     let mut end = max;
@@ -256,7 +264,7 @@ pub(crate) fn truncate(bytes: &[u8], max: usize) -> (&[u8], bool) {
     if continuation(end) {
         end = max; // not UTF-8 after all: keep the bytes as given
     }
-    (bytes.get(..end).unwrap_or(bytes), true)
+    end
 }
 
 #[cfg(test)]
