@@ -370,34 +370,29 @@ fn describe<'n>(
     let unit = info.map_or(Unit::None, |i| i.unit);
     let (target, rest) = name.split_once('.').unwrap_or((name, "value"));
     // A cut-short message is better than none; the String refuses overflow.
+    // Whole words are pushed, not chars: fewer calls, and no UTF-8 encoding.
     let _ = out.push_str(rest);
     if let Some(label) = names.instance_label(c.series) {
-        let _ = out.push(' ');
+        let _ = out.push_str(" ");
         let _ = out.push_str(label);
     } else if c.series.instance != 0 {
         let _ = out.push_str(" #");
         let _ = number(out, f64::from(c.series.instance), Unit::None);
     }
-    let (worse, better) = match direction {
-        Direction::Above => ("≥", "below"),
-        Direction::Below => ("≤", "above"),
-    };
-    let _ = out.push(' ');
+    let _ = out.push_str(" ");
     let _ = number(out, c.value, unit);
-    let worse_to = c.to.filter(|to| c.from.is_none_or(|from| *to > from));
-    if worse_to.is_some() {
-        let _ = out.push(' ');
-        let _ = out.push_str(worse);
-        let _ = out.push(' ');
-        let _ = number(out, c.threshold, unit);
-    } else {
-        let _ = out.push_str(" back ");
-        let _ = out.push_str(better);
-        let _ = out.push(' ');
-        let _ = number(out, c.threshold, unit);
+    let worse = c.to.filter(|to| c.from.is_none_or(|from| *to > from)).is_some();
+    let _ = out.push_str(match (worse, direction) {
+        (true, Direction::Above) => " ≥ ",
+        (true, Direction::Below) => " ≤ ",
+        (false, Direction::Above) => " back below ",
+        (false, Direction::Below) => " back above ",
+    });
+    let _ = number(out, c.threshold, unit);
+    if !worse {
         let _ = out.push_str(" (was ");
         let _ = out.push_str(c.from.map_or("OK", |l| l.as_str()));
-        let _ = out.push(')');
+        let _ = out.push_str(")");
     }
     (target, c.to.unwrap_or(Level::Info))
 }
@@ -498,6 +493,25 @@ mod tests {
             ]
         );
         assert_eq!(ring.len(), 4);
+    }
+
+    #[test]
+    fn below_rules_say_so_in_their_lines() {
+        let battery = MetricId::BATTERY.series();
+        let mut rules: Rules<1> = Rules::new();
+        rules.add(Rule::below(battery, 20.0, 10.0, 5.0)).unwrap();
+        let mut ring = Ring::new([0u8; 512], Policy::OverwriteOldest);
+        for (t, v) in [(1, 8.0), (2, 50.0)] {
+            rules.observe(&mut ring, t, battery, v, &CATALOG);
+        }
+        let lines: Vec<String> = ring
+            .iter()
+            .filter_map(|e| match e.kind {
+                EntryKind::Log(l) => Some(String::from_utf8_lossy(l.message).into_owned()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lines, ["value 8% ≤ 10%", "value 50% back above 20% (was ERROR)"]);
     }
 
     #[test]
