@@ -217,7 +217,7 @@ impl<'a> Reader<'a> {
                 // Below the number wanted (a `Dropped` event is numbered
                 // after the entries it lost, so its last number counts).
                 Some((_, header)) if self.iter.seq.wrapping_add(header.seq_skip) < self.skip_below => {
-                    self.iter.pass(&header);
+                    self.pass(&header);
                 }
                 None => {
                     self.sync_cursor(false);
