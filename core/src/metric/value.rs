@@ -46,20 +46,35 @@ impl From<f32> for MetricValue {
     }
 }
 
-macro_rules! from_integer {
+// Every value of these types is below 2^49 in magnitude, so its varint is
+// at most 8 bytes, as `classify` promises. The zigzag mapping is worked
+// out in 32 bits, as a 32-bit core does it in two instructions: for a
+// signed value, `(v << 1) ^ (v >> 31)`; for an unsigned one, `v << 1`.
+macro_rules! from_signed {
     ($($int:ty),*) => {$(
         impl From<$int> for MetricValue {
             #[inline]
             fn from(value: $int) -> Self {
-                // Every value of these types is below 2^49 in magnitude, so
-                // its varint is at most 8 bytes, as `classify` promises.
-                MetricValue(Value::Int(crate::varint::zigzag(i64::from(value))))
+                let value = i32::from(value);
+                MetricValue(Value::Int(u64::from(((value << 1) ^ (value >> 31)) as u32)))
             }
         }
     )*};
 }
 
-from_integer!(i8, u8, i16, u16, i32, u32);
+macro_rules! from_unsigned {
+    ($($int:ty),*) => {$(
+        impl From<$int> for MetricValue {
+            #[inline]
+            fn from(value: $int) -> Self {
+                MetricValue(Value::Int(u64::from(u32::from(value)) << 1))
+            }
+        }
+    )*};
+}
+
+from_signed!(i8, i16, i32);
+from_unsigned!(u8, u16, u32);
 
 impl core::fmt::Debug for MetricValue {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -83,5 +98,24 @@ mod tests {
         }
         assert!(MetricValue::from(f32::NAN).0.to_f64().is_nan());
         assert_eq!(MetricValue::from(93.5f64).0.to_f64(), 93.5);
+    }
+
+    #[test]
+    fn integers_map_as_the_64_bit_zigzag_does() {
+        let zigzag = crate::varint::zigzag;
+        let int = |value: MetricValue| match value.0 {
+            Value::Int(bits) => bits,
+            _ => panic!("an integer is stored as one"),
+        };
+        for v in [0i32, 1, -1, 63, -64, 41_500, i32::MIN, i32::MIN + 1, i32::MAX] {
+            assert_eq!(int(MetricValue::from(v)), zigzag(i64::from(v)), "{v}");
+        }
+        for v in [0u32, 1, 0x7FFF_FFFF, 0x8000_0000, u32::MAX] {
+            assert_eq!(int(MetricValue::from(v)), zigzag(i64::from(v)), "{v}");
+        }
+        assert_eq!(int(MetricValue::from(i8::MIN)), zigzag(-128));
+        assert_eq!(int(MetricValue::from(i16::MIN)), zigzag(-32_768));
+        assert_eq!(int(MetricValue::from(u8::MAX)), zigzag(255));
+        assert_eq!(int(MetricValue::from(u16::MAX)), zigzag(65_535));
     }
 }
