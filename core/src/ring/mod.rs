@@ -405,7 +405,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         // record is refused rather than stored without its head.
         let stored = match head.0.get(..head_len) {
             Some(head) => {
-                let seq = self.store_parts(timestamp_us, class, [head, log.target, log.message]);
+                let seq = self.store_parts(timestamp_us, class, &[head, log.target, log.message]);
                 self.stored(seq, head_len + log.target.len() + log.message.len())
             }
             None => Err(PushError::TooLarge { needed: head_len, capacity: record::MAX_LOG_HEAD }),
@@ -438,7 +438,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// `Result` would go through memory. The caller counts a refusal.
     #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     #[cfg_attr(all(not(feature = "std"), any(target_os = "none", target_arch = "wasm32")), inline(never))]
-    fn store_parts(&mut self, timestamp_us: u64, class: usize, parts: [&[u8]; 3]) -> u64 {
+    fn store_parts(&mut self, timestamp_us: u64, class: usize, parts: &[&[u8]; 3]) -> u64 {
         let size = parts.iter().map(|part| part.len()).sum();
         let Some(mut at) = self.reserve(size) else {
             return REFUSED;
@@ -479,7 +479,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         let len = write(&mut record.0);
         match record.0.get(..len) {
             Some(bytes) => {
-                let seq = self.store_parts(timestamp_us, class, [bytes, &[], &[]]);
+                let seq = self.store_parts(timestamp_us, class, &[bytes, &[], &[]]);
                 self.stored(seq, len)
             }
             None => Err(PushError::TooLarge { needed: len, capacity: N }),
