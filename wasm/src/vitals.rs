@@ -405,10 +405,12 @@ fn export_binary(state: &State) -> JsValue {
 /// `metricNames()`: the names of the metrics this instance knows: the
 /// catalog's, the browser metrics and those recorded with `metric()`.
 fn metric_names(state: &State) -> JsValue {
-    let custom = (0..state.registry.custom_len())
-        .filter_map(|i| state.registry.describe(MetricId(MetricId::CUSTOM_BASE + i as u16)));
     let mut names = Rows::default();
-    for info in CATALOG.iter().map(|(_, info)| *info).chain(custom) {
+    for (_, info) in CATALOG.iter() {
+        names.name(info.name);
+    }
+    let custom = MetricId::CUSTOM_BASE..MetricId::CUSTOM_BASE + state.registry.custom_len() as u16;
+    for info in custom.filter_map(|id| state.registry.describe(MetricId(id))) {
         names.name(info.name);
     }
     bridge::make(Made::Names, &names.bytes, f64::NAN)
