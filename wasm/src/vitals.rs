@@ -163,7 +163,7 @@ impl Vitals {
         let args::Options { capacity, level, console } = args::options(options)?;
         let mut buffer = Vec::new();
         buffer.try_reserve_exact(capacity).map_err(|_| Fault::NoMemory.error())?;
-        buffer.resize(capacity, 0u8);
+        buffer.extend(core::iter::repeat_n(0u8, capacity));
         let mut ring = Ring::new(buffer, Policy::OverwriteOldest);
         let clock = DateClock::new();
         let now = clock.now_us();
