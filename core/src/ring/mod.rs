@@ -393,10 +393,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// Stores a log record as given; its target is at most
     /// [`MAX_TARGET_LEN`] bytes (`record::write_log_head`).
     fn push_log_record(&mut self, timestamp_us: u64, log: &LogRecord<'_>) -> Result<u64, PushError> {
-        if self.pending_dropped != 0 {
-            self.write_dropped_event(timestamp_us);
-        }
-        let delta = self.delta(timestamp_us);
+        let delta = self.begin(timestamp_us);
         let body = record::log_body_len(log, delta);
         let mut head = Staging([0; record::MAX_LOG_HEAD]);
         let head_len = record::write_log_head(log, delta, body, &mut head.0);
@@ -413,9 +410,20 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         stored.map_err(|error| self.refuse(class, error))
     }
 
-    /// The zigzag step from the newest record's timestamp.
+    /// What every push starts with: the pending `Dropped` event written,
+    /// if any, then [`Ring::delta`]. One call on bare metal, where each
+    /// push is inlined at its call site.
     #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     #[cfg_attr(all(not(feature = "std"), target_os = "none"), inline(never))]
+    fn begin(&mut self, timestamp_us: u64) -> u64 {
+        if self.pending_dropped != 0 {
+            self.write_dropped_event(timestamp_us);
+        }
+        self.delta(timestamp_us)
+    }
+
+    /// The zigzag step from the newest record's timestamp.
+    #[cfg_attr(any(feature = "std", not(any(target_os = "none", target_arch = "wasm32"))), inline(always))]
     fn delta(&self, timestamp_us: u64) -> u64 {
         varint::zigzag(timestamp_us.wrapping_sub(self.last_ts) as i64)
     }
@@ -499,11 +507,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         series: Series,
         value: impl Into<MetricValue>,
     ) -> Result<u64, PushError> {
-        if self.pending_dropped != 0 {
-            self.write_dropped_event(timestamp_us);
-        }
+        let delta = self.begin(timestamp_us);
         // The hottest path: the value's encoding is chosen once.
-        let (MetricValue(value), delta) = (value.into(), self.delta(timestamp_us));
+        let MetricValue(value) = value.into();
         self.store_staged::<{ record::MAX_SMALL_RECORD }>(timestamp_us, CLASS_METRIC, |out| {
             record::write_metric(out, series, value, delta)
         })
