@@ -1,7 +1,6 @@
 //! Moving a ring's contents in and out as the core wire format: the same
 //! bytes a firmware sends over a UART and `vitals decode` reads.
 
-use alloc::vec;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
@@ -18,6 +17,7 @@ const NAMES_BYTES: usize = 8 * 1024;
 /// custom metrics and instance labels in `registry` as description records
 /// numbered on from the ring's entries, so a reader shows `browser.fps`
 /// rather than `metric#136`.
+#[allow(clippy::reserve_after_initialization)] // deliberate: see `out` below
 pub(crate) fn export<B, const M: usize, const L: usize>(
     ring: &Ring<B>,
     registry: &Registry<M, L>,
@@ -26,9 +26,15 @@ pub(crate) fn export<B, const M: usize, const L: usize>(
 where
     B: AsRef<[u8]> + AsMut<[u8]>,
 {
-    let mut out = Vec::with_capacity(ring.used_bytes() + ring.used_bytes() / 8 + 64);
+    // Room for the frames up front (`reserve` on an empty Vec takes just
+    // that), through the growth code the rows use rather than with_capacity's.
+    let mut out = Vec::new();
+    out.reserve(ring.used_bytes() + ring.used_bytes() / 8 + 64);
     append_frames(ring, &mut out);
-    let mut names = Ring::new(vec![0u8; NAMES_BYTES], Policy::DropNewest).starting_at(ring.next_seq());
+    // Zeroed as the page's ring is (`vec!` would bring its own allocation path).
+    let mut buffer = Vec::new();
+    buffer.extend(core::iter::repeat_n(0u8, NAMES_BYTES));
+    let mut names = Ring::new(buffer, Policy::DropNewest).starting_at(ring.next_seq());
     registry.descriptions(|description| {
         let _ = names.push_description(now_us, description);
     });
