@@ -521,9 +521,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
     /// # Errors
     /// [`PushError`] when the entry could not be stored; it is counted.
     pub fn push_event(&mut self, timestamp_us: u64, event: Event) -> Result<u64, PushError> {
-        if self.pending_dropped != 0 {
-            self.write_dropped_event(timestamp_us);
-        }
+        let delta = self.begin(timestamp_us);
         // A `Dropped` event owns the sequence numbers of what it reports
         // lost, whoever writes it (an importer replaying a stream, say).
         let before = self.next_seq;
@@ -531,7 +529,6 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
             Event::Dropped { count } => Event::Dropped { count: self.skip_seq(count) },
             other => other,
         };
-        let delta = self.delta(timestamp_us);
         let write = |out: &mut [u8]| record::write_event(out, &event, delta);
         match self.store_staged::<{ record::MAX_EVENT_RECORD }>(timestamp_us, CLASS_EVENT, write) {
             Ok(seq) => {
@@ -580,13 +577,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
         timestamp_us: u64,
         description: Description<'_>,
     ) -> Result<u64, PushError> {
-        if self.pending_dropped != 0 {
-            self.write_dropped_event(timestamp_us);
-        }
+        let delta = self.begin(timestamp_us);
         if !record::valid_description(&description) {
             return Err(PushError::BadName);
         }
-        let delta = self.delta(timestamp_us);
         let write = |out: &mut [u8]| record::write_description(out, &description, delta);
         self.store_staged::<{ record::MAX_EVENT_RECORD }>(timestamp_us, CLASS_EVENT, write)
             .map_err(|error| self.refuse(CLASS_EVENT, error))
