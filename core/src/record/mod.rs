@@ -135,12 +135,17 @@ pub(crate) fn header(input: &[u8]) -> Result<Option<Header>, RecordError> {
     bytes.input = input.get(..size).ok_or(RecordError::Truncated)?;
     let tag = bytes.byte();
     let delta = bytes.varint();
-    let (class, seq_skip) = match tag & 0b11 {
-        KIND_LOG => (usize::from((tag >> 2) & 0b111), 0),
-        KIND_METRIC => (CLASS_METRIC, 0),
-        KIND_DESCRIBE => (CLASS_EVENT, 0),
-        _ if (tag >> 2) & 0b1111 == EVENT_DROPPED => (CLASS_EVENT, bytes.varint()),
-        _ => (CLASS_EVENT, 0),
+    let dropped = tag & 0b11 == KIND_EVENT && (tag >> 2) & 0b1111 == EVENT_DROPPED;
+    let seq_skip = if dropped { bytes.varint() } else { 0 };
+    // Only per-class counters need the class (the `level-stats` feature).
+    let class = if cfg!(feature = "level-stats") {
+        match tag & 0b11 {
+            KIND_LOG => usize::from((tag >> 2) & 0b111),
+            KIND_METRIC => CLASS_METRIC,
+            _ => CLASS_EVENT,
+        }
+    } else {
+        CLASS_EVENT
     };
     if bytes.short {
         return Err(RecordError::Truncated);
