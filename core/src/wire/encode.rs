@@ -3,7 +3,7 @@
 use crate::ring::{Cursor, Ring};
 use crate::varint;
 
-use super::{checksum, CRC_LEN, FLAG_ANCHOR, MAX_FRAME_LEN, VERSION};
+use super::{checksum, encoded_max, CRC_LEN, FLAG_ANCHOR, MAX_FRAME_LEN, VERSION};
 
 /// What [`encode_frame`] wrote.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
         frame.push_varint(varint::zigzag(offset));
     }
     // Room for the checksum and, outside the COBS body, the terminator.
-    let fits = |raw: usize| cobs::max_encoding_length(raw + CRC_LEN) < limit;
+    let fits = |raw: usize| encoded_max(raw + CRC_LEN) < limit;
     if !fits(frame.raw_len) {
         return EncodedFrame::default();
     }
@@ -194,6 +194,17 @@ mod tests {
     /// The hand-written COBS writes exactly what the `cobs` crate writes,
     /// across block boundaries (254-byte runs), zero bytes and frames
     /// ending right after a full block.
+    #[test]
+    fn encoded_max_bounds_the_cobs_crates_worst_case_by_at_most_a_byte() {
+        for raw in 0..5 * crate::wire::MAX_FRAME_LEN {
+            let exact = cobs::max_encoding_length(raw);
+            assert!(encoded_max(raw) == exact || encoded_max(raw) == exact + 1, "{raw}");
+        }
+        // The largest frame of one entry is no larger than before.
+        let one_entry = crate::wire::MAX_RAW_RECORD + crate::wire::HEADER_MAX + CRC_LEN;
+        assert_eq!(crate::wire::MIN_FRAME_BUFFER, cobs::max_encoding_length(one_entry) + 1);
+    }
+
     #[test]
     fn frames_match_the_cobs_crate() {
         // Every length under 700; under Miri (slow) the ones whose frames

@@ -51,7 +51,14 @@ pub const OLDEST_VERSION: u8 = 1;
 pub const MAX_FRAME_LEN: usize = 4096;
 
 /// Smallest output buffer that can hold any single entry as a frame.
-pub const MIN_FRAME_BUFFER: usize = cobs::max_encoding_length(MAX_RAW_RECORD + HEADER_MAX + CRC_LEN) + 1;
+pub const MIN_FRAME_BUFFER: usize = encoded_max(MAX_RAW_RECORD + HEADER_MAX + CRC_LEN) + 1;
+
+/// Most bytes COBS makes of `raw` bytes: one code byte per 254 and one
+/// more. That is the `cobs` crate's `max_encoding_length`, or one byte
+/// above it for a multiple of 254, in a division and no branch.
+pub(crate) const fn encoded_max(raw: usize) -> usize {
+    raw + raw / 254 + 1
+}
 
 /// Largest record the ring writes: len, tag, delta, target length, target, message.
 pub(crate) const MAX_RAW_RECORD: usize =
