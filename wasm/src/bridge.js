@@ -1,7 +1,7 @@
 // The JavaScript half of the `Vitals` class: what is cheaper to do on this
 // side of the boundary than to carry in the module. The class's methods
 // are here (`METHODS`): they check their arguments and hand them to the
-// module as numbers, a string and bytes, and `log`'s straight into its
+// module as numbers and bytes (text as UTF-8), and `log`'s straight into its
 // memory; entries, counters and reports arrive as compact byte rows and
 // become plain objects here; errors, console lines, number text and the
 // sampling timer are made here too.
@@ -248,9 +248,10 @@ export function vitals_panic() {
   console.error("vitals: the module panicked and stopped; this Vitals can no longer be used");
 }
 
-// A number as JavaScript writes it, with `digits` decimals unless negative.
-export function vitals_number(value, digits) {
-  return digits < 0 ? String(value) : value.toFixed(digits);
+// A number as JavaScript writes it, with `digits` decimals unless negative,
+// written into `out` (the module's memory); the bytes written.
+export function vitals_number(value, digits, out) {
+  return encoder.encodeInto(digits < 0 ? String(value) : value.toFixed(digits), out).written;
 }
 
 function names(ptr, len) {
@@ -403,7 +404,7 @@ const CALL = {
 const SCRATCH = Symbol("vitals.scratch");
 
 function scratch(vitals) {
-  const ptr = vitals._call(CALL.scratch, [], "", NO_BYTES);
+  const ptr = vitals._call(CALL.scratch, [], NO_BYTES);
   fresh();
   const room = view.getUint32(ptr, true);
   return (vitals[SCRATCH] = [ptr, room & 0xffff, room >>> 16]);
@@ -433,8 +434,8 @@ function logAt(vitals, level, target, message) {
 
 // The methods of `Vitals` written here (declared for TypeScript in
 // `lib.rs`): each checks its arguments and calls one of the module's
-// private exports: `_log`, and `_call` for the rest, with numbers, a
-// string and bytes.
+// private exports: `_log`, and `_call` for the rest, with numbers and
+// bytes (a text argument as its UTF-8).
 const NO_BYTES = new Uint8Array(0);
 // The sampling timer of each instance that has one (`start`).
 const TIMERS = new WeakMap();
@@ -464,51 +465,51 @@ const METHODS = {
     return logAt(this, 5, target, message);
   },
   setLevel(level) {
-    this._call(CALL.setLevel, [levelArg(level, "level", 1)], "", NO_BYTES);
+    this._call(CALL.setLevel, [levelArg(level, "level", 1)], NO_BYTES);
   },
   setConsole(level) {
-    this._call(CALL.setConsole, [levelArg(level, "level", 2)], "", NO_BYTES);
+    this._call(CALL.setConsole, [levelArg(level, "level", 2)], NO_BYTES);
   },
   setTargetLevel(target, level) {
     const [filter, trimmed] = targetLevel(target, level);
-    this._call(CALL.setTargetLevel, [filter], trimmed, NO_BYTES);
+    this._call(CALL.setTargetLevel, [filter], encoder.encode(trimmed));
   },
   stats() {
-    return this._call(CALL.stats, [], "", NO_BYTES);
+    return this._call(CALL.stats, [], NO_BYTES);
   },
   metricNames() {
-    return this._call(CALL.metricNames, [], "", NO_BYTES);
+    return this._call(CALL.metricNames, [], NO_BYTES);
   },
   exportBinary() {
-    return this._call(CALL.exportBinary, [], "", NO_BYTES);
+    return this._call(CALL.exportBinary, [], NO_BYTES);
   },
   entries(query_) {
-    return this._call(CALL.entries, query(query_), "", NO_BYTES);
+    return this._call(CALL.entries, query(query_), NO_BYTES);
   },
   metric(name, value, unit) {
-    return this._call(CALL.metric, [value, unitCode(name, value, unit)], name, NO_BYTES);
+    return this._call(CALL.metric, [value, unitCode(name, value, unit)], encoder.encode(name));
   },
   addRule(value) {
     const [metric, ...numbers] = rule(value);
-    this._call(CALL.addRule, numbers, metric, NO_BYTES);
+    this._call(CALL.addRule, numbers, encoder.encode(metric));
   },
   importBinary(data) {
-    return this._call(CALL.importBinary, [], "", dump(data));
+    return this._call(CALL.importBinary, [], dump(data));
   },
   sample() {
-    return this._call(CALL.sample, [], "", NO_BYTES);
+    return this._call(CALL.sample, [], NO_BYTES);
   },
   start(intervalMs) {
     const ms = interval(intervalMs);
     this.stop();
-    this._call(CALL.sample, [], "", NO_BYTES);
+    this._call(CALL.sample, [], NO_BYTES);
     // A weak reference, so a Vitals that is no longer used still goes.
     const ref = new WeakRef(this);
     const id = setInterval(() => {
       const vitals = ref.deref();
       if (!vitals) return clearInterval(id);
       try {
-        vitals._call(CALL.sample, [], "", NO_BYTES);
+        vitals._call(CALL.sample, [], NO_BYTES);
       } catch {
         // Busy: inside one of its own calls; the next tick samples.
       }
@@ -518,7 +519,7 @@ const METHODS = {
   stop() {
     clearInterval(TIMERS.get(this));
     TIMERS.delete(this);
-    this._call(CALL.stop, [], "", NO_BYTES);
+    this._call(CALL.stop, [], NO_BYTES);
   },
   get running() {
     return TIMERS.has(this);

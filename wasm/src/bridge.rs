@@ -1,8 +1,9 @@
 //! The JavaScript half of the class (`bridge.js`) and the Rust side of
 //! each call into it. What is cheaper on that side of the boundary is done
 //! there: the class's methods, which check their arguments and call the
-//! module's two private exports (`_log`, `_call`) with numbers, a string
-//! and bytes; turning entry rows, counters and reports into plain
+//! module's two private exports (`_log`, `_call`) with numbers and bytes
+//! (text as UTF-8: no string is passed into the module, so it carries no
+//! code to take one, nor does the generated glue); turning entry rows, counters and reports into plain
 //! objects; making errors and console lines, writing numbers as text, and
 //! the sampling timer.
 //!
@@ -13,7 +14,6 @@
 //! no copy, one boundary crossing: the hot path of `vitals.info(target,
 //! message)`.
 
-use alloc::string::String;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -27,8 +27,11 @@ extern "C" {
     /// option otherwise.
     #[wasm_bindgen(catch)]
     pub(crate) fn vitals_options(value: &JsValue) -> Result<f64, JsValue>;
-    /// `value` as JavaScript writes it, with `digits` decimals unless negative.
-    pub(crate) fn vitals_number(value: f64, digits: i32) -> String;
+    /// Writes `value` as JavaScript writes it, with `digits` decimals
+    /// unless negative, into `out` as ASCII; the bytes written. (Into a
+    /// buffer of the module's, not as a returned `String`: no string comes
+    /// into the module, so it needs no code to take one.)
+    pub(crate) fn vitals_number(value: f64, digits: i32, out: &mut [u8]) -> usize;
     /// What `Made` number `what` says, from `len` bytes (or `f64`s) at
     /// `ptr`; `anchor` is for entries.
     fn vitals_make(what: u32, ptr: u32, len: u32, anchor: f64) -> JsValue;

@@ -25,7 +25,10 @@ pub(crate) fn write<B: AsRef<[u8]> + AsMut<[u8]>>(
     write_crossing_with(ring, timestamp_us, direction, crossing, names, |out, value, unit| {
         match Value(value, unit).shown() {
             Shown::Number { number, decimals, suffix } => {
-                out.write_str(&vitals_number(number, decimals.map_or(-1, i32::from)))?;
+                // JavaScript writes any f64 in at most 25 characters.
+                let mut text = [0u8; 32];
+                let len = vitals_number(number, decimals.map_or(-1, i32::from), &mut text);
+                out.write_str(core::str::from_utf8(text.get(..len).unwrap_or_default()).unwrap_or_default())?;
                 out.write_str(suffix)
             }
             Shown::Text(text) => out.write_str(text),

@@ -24,7 +24,7 @@
 //! The methods of the class are written in JavaScript (`src/bridge.js`),
 //! where they are smaller than exports of the module: they check their
 //! arguments and call two private exports, `_log` and `_call` (for the
-//! rest), with numbers, a string and bytes. They are added to `Vitals.prototype` when the first instance is
+//! rest), with numbers and bytes (text as UTF-8). They are added to `Vitals.prototype` when the first instance is
 //! made, and declared in the `.d.ts` (an `interface Vitals` merged with
 //! the class). From Rust, call them through the instance as a `JsValue`.
 //! The sampling timer of `start` is JavaScript's too (`setInterval` with a

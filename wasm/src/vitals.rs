@@ -221,11 +221,13 @@ impl Vitals {
 
     /// The class but `log` and its helpers, by number (`what`, one of
     /// `mod call`'s): counters, names, the wire format and entries; metrics
-    /// and rules; level filters; the sampler. `numbers`, `text` and
-    /// `bytes` are the arguments, checked by `bridge.js`, whose methods
-    /// call this.
+    /// and rules; level filters; the sampler. `numbers` and `bytes` (the
+    /// UTF-8 of `text` in `mod call`'s descriptions) are the arguments,
+    /// checked by `bridge.js`, whose methods call this.
     #[wasm_bindgen(js_name = _call, skip_typescript)]
-    pub fn call(&self, what: u8, numbers: &[f64], text: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
+    pub fn call(&self, what: u8, numbers: &[f64], bytes: &[u8]) -> Result<JsValue, JsValue> {
+        // The text of the calls that take one, as UTF-8 in `bytes`.
+        let text = || core::str::from_utf8(bytes).unwrap_or_default();
         // As many numbers as the longest call (`addRule`) has, 0 where not
         // given: reads at fixed places need no bounds checks.
         let mut all = [0.0; 8];
@@ -265,10 +267,12 @@ impl Vitals {
                 JsValue::UNDEFINED
             }
             call::SET_TARGET_LEVEL => {
-                state.filters.set_exact(text, filter).map_err(|_| Fault::TargetRule.error())?;
+                state.filters.set_exact(text(), filter).map_err(|_| Fault::TargetRule.error())?;
                 JsValue::UNDEFINED
             }
-            call::METRIC => state.metric(text, n(0), n(1) as u8)?.map_or(JsValue::UNDEFINED, bridge::number),
+            call::METRIC => {
+                state.metric(text(), n(0), n(1) as u8)?.map_or(JsValue::UNDEFINED, bridge::number)
+            }
             call::ADD_RULE => {
                 let given = n(4) as u8;
                 let threshold = |i: usize| (given & 1 << i != 0).then_some(n(1 + i));
@@ -279,7 +283,7 @@ impl Vitals {
                     for_samples: n(5) as u8,
                     hysteresis: n(6),
                 };
-                state.add_rule(text, rule)?;
+                state.add_rule(text(), rule)?;
                 JsValue::UNDEFINED
             }
             call::IMPORT_BINARY => {

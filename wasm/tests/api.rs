@@ -279,6 +279,26 @@ fn metrics_carry_names_units_and_rules() {
     assert_eq!(text(threshold, "from").as_deref(), Some("ok"));
     assert_eq!(text(threshold, "to").as_deref(), Some("warn"));
     assert_eq!(num(threshold, "threshold"), 100.0);
+
+    // The longest numbers JavaScript writes come whole into the line.
+    vitals.add_rule(&js("{ metric: 'app.depth', warn: -1e-300, below: true }")).unwrap_err();
+    vitals.metric(&"app.depth".into(), &0.into(), &JsValue::UNDEFINED).unwrap();
+    vitals.add_rule(&js("{ metric: 'app.depth', warn: -1.2345678901234567e-300, below: true }")).unwrap();
+    vitals.metric(&"app.depth".into(), &(-1.7976931348623157e308).into(), &JsValue::UNDEFINED).unwrap();
+    vitals.add_rule(&js("{ metric: 'app.size', warn: 1e20 }")).unwrap_err();
+    vitals.metric(&"app.size".into(), &0.into(), &"%".into()).unwrap();
+    vitals.add_rule(&js("{ metric: 'app.size', warn: 123456789012345680000 }")).unwrap();
+    vitals.metric(&"app.size".into(), &(-0.0).into(), &JsValue::UNDEFINED).unwrap();
+    vitals.metric(&"app.size".into(), &999999999999999900000.5.into(), &JsValue::UNDEFINED).unwrap();
+    let last: Vec<String> =
+        entries(&vitals, "{ type: 'log' }").iter().skip(3).map(|e| text(e, "message").unwrap()).collect();
+    assert_eq!(
+        last,
+        [
+            "depth -1.7976931348623157e+308 ≤ -1.2345678901234568e-300",
+            "size 999999999999999868928.0% ≥ 123456789012345683968.0%"
+        ]
+    );
 }
 
 #[wasm_bindgen_test]
