@@ -118,11 +118,10 @@ impl<const M: usize, const L: usize> Registry<M, L> {
         if CATALOG.find(name).is_some() {
             return Err(RegistryError::Conflict);
         }
-        if let Some((i, existing)) = self.customs.iter().enumerate().find(|(_, c)| c.name == name) {
-            return if existing.unit == unit && existing.kind == kind {
-                Ok(stored_id(i))
-            } else {
-                Err(RegistryError::Conflict)
+        if let Some(i) = self.custom_index(name) {
+            return match self.customs.get(i) {
+                Some(existing) if existing.unit == unit && existing.kind == kind => Ok(stored_id(i)),
+                _ => Err(RegistryError::Conflict),
             };
         }
         let mut stored = heapless::String::new();
@@ -134,7 +133,12 @@ impl<const M: usize, const L: usize> Registry<M, L> {
 
     /// Finds a metric by dotted name, in the catalog first.
     pub fn find(&self, name: &str) -> Option<MetricId> {
-        CATALOG.find(name).or_else(|| self.customs.iter().position(|c| c.name == name).map(stored_id))
+        CATALOG.find(name).or_else(|| self.custom_index(name).map(stored_id))
+    }
+
+    /// Where the custom metric named `name` is in the table, if registered.
+    fn custom_index(&self, name: &str) -> Option<usize> {
+        self.customs.iter().position(|c| c.name == name)
     }
 
     /// Gives an instance a human label (`/home`, `eth0`, `cpu3`).
