@@ -369,6 +369,7 @@ fn entries(state: &State, since: u64, limit: u64, level: LevelFilter, kind: u8) 
 /// `stats()`: the ring's counters and fill.
 fn stats(state: &State) -> JsValue {
     let stats = state.ring.stats();
+    let (dropped, overwritten) = (stats.dropped_total(), stats.overwritten_total());
     let mut values = [
         stats.capacity as f64,
         stats.used_bytes as f64,
@@ -377,9 +378,9 @@ fn stats(state: &State) -> JsValue {
         stats.first_seq as f64,
         stats.next_seq as f64,
         stats.written_total() as f64,
-        stats.dropped_total() as f64,
-        stats.overwritten_total() as f64,
-        stats.lost_total() as f64,
+        dropped as f64,
+        overwritten as f64,
+        (dropped + overwritten) as f64,
         stats.truncated as f64,
         // Log entries by level (11–16), metric samples, events.
         0.0,
