@@ -100,7 +100,7 @@
 //! |------------|---------------------------------------------------------------------------|
 //! | `log`      | `RingLogger`: `log::info!` from any crate lands in the ring               |
 //! | `defmt`    | `drain_to_defmt`, `defmt::Format` for this crate's types                  |
-//! | `ufmt`     | `uinfo!`… and `ulog!`: the macros formatting with `ufmt` (about 1 KB less flash) |
+//! | `ufmt`     | `uinfo!`… and `ulog!`: the macros formatting with `ufmt` (about 1.3 KB less flash: `core::fmt` is left out) |
 //! | `cortex-m` | `IdleMeter::wait_for_interrupt`, `StackRegion::cortex_m_rt`, `panic::record_and_reset` |
 //! | `max_level_*`, `release_max_level_*` | compile-time ceilings for the macros (forwarded to the core) |
 //!

@@ -123,7 +123,7 @@ macro_rules! critical {
 
 /// [`log!`](crate::log) formatting with `ufmt::uwrite!` instead of
 /// `core::fmt` (feature `ufmt`): `{}`, `{:?}`, `{:#?}` and `{:x}` of
-/// `ufmt::uDisplay`/`uDebug` types, for about 1 KB less flash where integers
+/// `ufmt::uDisplay`/`uDebug` types, for about 1.3 KB less flash where integers
 /// are formatted. `utrace!` … `ucritical!` are the same per level. The
 /// caller need not depend on ufmt itself.
 ///

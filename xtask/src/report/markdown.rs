@@ -475,36 +475,47 @@ fn firmware_rows(r: &Results) -> Vec<Row> {
 
 const FIRMWARE_NOTES: &str = "
 Where the flash goes (symbol diff of `size_vitals_ufmt` against
-`size_baseline`, thumbv7m, by hand on 2026-11-24 at 4.6 KB added): the
-export path 2.2 KB (`stream_to`, `encode_frame` with the cursor placement,
-0.4 KB of it, the scan that places a `Cursor::since` alone 0.2 KB;
-record-header walking and varint reading, COBS, CRC-32C); the push path
-1.8 KB (`store_parts`: reserve, eviction and the copy, 0.6 KB; the log
-push behind the installed sink 0.5 KB; the `Dropped` event 0.25 KB;
-truncation, the record writer, the macro's glue); the application loop
-with its inlined metric push and ufmt's integer formatting 0.5 KB.
-`core::fmt` adds 1.3 KB on top (the first row), and the `log` adapter
-needs it: `log` hands over `fmt::Arguments`. Cuts so far, from 12.8 KB:
-one push path per entry kind, record-header walking on export,
-integer-only value classification, byte loops instead of
-compiler-builtins' `memcpy` (0.75 KB, which the baseline never links),
-32-bit byte positions on 32-bit cores, no panic branches; then one
+`size_baseline`, thumbv7m, by hand on 2026-11-24 at 4.07 KB added): the
+export path 1.8 KB (`stream_to` and `encode_frame` with the cursor
+placement; the record-header walk with its varint reading, 0.4 KB, which
+eviction shares; COBS, CRC-32C); the push path 1.8 KB (`store_parts`:
+reserve, eviction and the copy, 0.55 KB; the log push behind the
+installed sink 0.4 KB; the `Dropped` event 0.25 KB; truncation, the
+record writer, the macro's glue); the application loop with its inlined
+metric push and ufmt's integer formatting 0.4 KB. `core::fmt` adds 1.3 KB
+on top (the first row). The `log` adapter needs it too, since `log` hands
+over `fmt::Arguments`, and so does the same firmware logging through `log`
+without Vitals: `size_baseline_log` (`log::info!` to a plain logger that
+prints through defmt, 1.9 KB over `size_baseline`) is the baseline for the
+`log` row, and the row below it shows the figure against `size_baseline`.
+Cuts so far, from 12.8 KB: one push path per entry kind, record-header
+walking on export, integer-only value classification, byte loops instead
+of compiler-builtins' `memcpy` (0.75 KB, which the baseline never links),
+32-bit byte positions on 32-bit cores, no panic branches; one
 out-of-line store path for every record, a one-pass COBS writer and a
 bit-by-bit CRC-32C instead of the `cobs` and `crc` crates' (0.4 KB
 together), a `Cursor` that is not all zero bytes (clearing one linked a
-174-byte `memclr`), and varints read with constant shifts. The probes push
-their reading as the integer it is (`MetricValue`): an `f64` reading
-links 0.5 KB of classification and soft-float conversion on top. What
-4 KiB still needs is design work: 64-bit sequence numbers and timestamps
-cost twice the instructions on a 32-bit core throughout, and moving the
-record-header walk out of line makes LLVM copy the reader with `memcpy`
-(tried: +0.6 KB). RAM: the ring's bookkeeping is 88 B (78 B of fields,
-the `RefCell` flag, padding; per-level counters are the core's
-`level-stats` feature, 84 B more) plus 16 B for the installed sink and
-clock; the `log` adapter adds its 24 B and `log`'s own 16 B. defmt's frame
-is smaller because it sends an index into the ELF's string table instead
-of the text; a Vitals record carries its text so any reader can decode it
-without the firmware's ELF.
+174-byte `memclr`), varints read with constant shifts; then (4.6 to 4.07
+KB) a `Cursor::since` placed by the reads' own stepping rather than a
+second record walk (0.12 KB, and on bare metal also for caught-up
+cursors, 0.06 KB), results passed in registers rather than through memory
+(`store_parts` answers a sequence number or `REFUSED`, the record-header
+walk checks for short input once, truncation answers a length), the
+record class worked out only for per-class counters, and frames sized
+with a COBS bound that needs no division remainder (0.05 KB). The probes
+push their reading as the integer it is (`MetricValue`): an `f64` reading
+links 0.5 KB of classification and soft-float conversion on top. Tried
+and dropped: an out-of-line record-header walk returning the header
+through a pointer (LLVM then copies the reader with `memcpy`, +0.6 KB), a
+non-generic out-of-line metric push (+0.19 KB in a firmware with one
+call site), syncing the cursor when the reader is dropped (+0.6 KB). RAM:
+the ring's bookkeeping is 88 B (78 B of fields, the `RefCell` flag,
+padding; per-level counters are the core's `level-stats` feature, 84 B
+more) plus 16 B for the installed sink and clock; the `log` adapter adds
+its 24 B, against `size_baseline_log`, which has `log`'s own 16 B too.
+defmt's frame is smaller because it sends an index into the ELF's string
+table instead of the text; a Vitals record carries its text so any reader
+can decode it without the firmware's ELF.
 ";
 
 const BROWSER_COMMAND: &str = "The web steps of `cargo xtask bench` (`xtask/src/web.rs`): \
