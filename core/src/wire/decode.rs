@@ -285,15 +285,26 @@ fn check_frame(frame: &[u8]) -> Result<(Header, &[u8]), DecodeError> {
     if flags & !FLAG_ANCHOR != 0 {
         return Err(DecodeError::Header);
     }
+    // The header's varints, read through one failure flag checked at the
+    // end: less code than a `Result` per field, the same answer.
     let mut rest = fields;
-    let mut field = || -> Result<u64, DecodeError> {
-        let (value, n) = varint::read(rest).ok_or(DecodeError::Header)?;
-        rest = rest.get(n..).ok_or(DecodeError::Header)?;
-        Ok(value)
+    let mut bad = false;
+    let mut field = || match varint::read(rest) {
+        Some((value, n)) => {
+            rest = rest.get(n..).unwrap_or_default();
+            value
+        }
+        None => {
+            bad = true;
+            0
+        }
     };
-    let first_seq = field()?;
-    let base_ts = field()?;
-    let anchor = if flags & FLAG_ANCHOR != 0 { Some(varint::unzigzag(field()?)) } else { None };
+    let first_seq = field();
+    let base_ts = field();
+    let anchor = (flags & FLAG_ANCHOR != 0).then(|| varint::unzigzag(field()));
+    if bad {
+        return Err(DecodeError::Header);
+    }
     let mut records = rest;
     while !records.is_empty() {
         records = match record::parse(records) {
@@ -356,6 +367,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `body` with its CRC, COBS-framed and terminated.
+    fn framed(body: &[u8]) -> std::vec::Vec<u8> {
+        let mut raw = body.to_vec();
+        raw.extend_from_slice(&checksum::checksum(body).to_le_bytes());
+        let mut out = std::vec![0u8; cobs::max_encoding_length(raw.len()) + 1];
+        let n = cobs::encode(&raw, &mut out);
+        out.truncate(n);
+        out.push(0);
+        out
+    }
+
+    #[test]
+    fn a_header_short_of_a_field_is_skipped_as_a_header_error() {
+        let errors = |body: &[u8]| {
+            let mut seen = std::vec::Vec::new();
+            Decoder::new().feed(&framed(body), |item| match item {
+                Decoded::Skipped { error, .. } => seen.push(error),
+                other => panic!("{other:?} from {body:?}"),
+            });
+            seen
+        };
+        for body in [&[2, 0][..], &[2, 0, 5], &[2, 1, 5, 7], &[2, 0, 0x80], &[2, 0, 5, 0x80, 0x80]] {
+            assert_eq!(errors(body), [DecodeError::Header], "{body:?}");
+        }
+        // All fields there: a frame with no records.
+        assert!(errors(&[2, 0, 5, 7]).is_empty());
+        assert!(errors(&[2, 1, 5, 7, 3]).is_empty());
     }
 
     #[test]
