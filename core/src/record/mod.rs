@@ -111,7 +111,8 @@ pub(crate) struct Header {
     pub size: usize,
     /// Signed step from the previous record's timestamp.
     pub delta: i64,
-    /// Counter class (level, metric or event).
+    /// Counter class (level, metric or event), with the `level-stats`
+    /// feature; without it, which reads no class, always the event class.
     pub class: usize,
     /// See [`Parsed::seq_skip`].
     pub seq_skip: u64,
