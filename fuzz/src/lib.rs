@@ -15,7 +15,8 @@ use vitals_core::{
 pub enum Push {
     /// [`Ring::push_log_truncated`]: cut to the maxima, flagged when cut.
     Log { level: u8, target: Vec<u8>, message: Vec<u8>, truncated: bool, dt: i32 },
-    /// [`Ring::push`] with a log record as given, not cut to the maxima.
+    /// [`Ring::push`] with a log record as given: the message is kept whole,
+    /// a target over the maximum is cut (and flagged).
     RawLog { level: u8, target: Vec<u8>, message: Vec<u8>, truncated: bool, dt: i32 },
     /// [`Ring::push_metric`].
     Metric { metric: u16, instance: u16, bits: u64, dt: i32 },
@@ -155,8 +156,15 @@ pub fn offer(ring: &mut Ring<Vec<u8>>, now: &mut u64, push: &Push) -> (Result<u6
         Push::RawLog { level: l, target, message, truncated, dt } => {
             let ts = step(now, *dt);
             let record = vitals_core::LogRecord { level: level(*l), target, message, truncated: *truncated };
-            let kind = EntryKind::Log(record);
-            (ring.push(ts, &kind), OwnedKind::of(&kind))
+            // `push` stores the message as given but cuts a long target.
+            let (kept_target, cut_target) = cut(target, MAX_TARGET_LEN);
+            let expected = OwnedKind::Log {
+                level: level(*l),
+                target: kept_target.to_vec(),
+                message: message.to_vec(),
+                truncated: *truncated || cut_target,
+            };
+            (ring.push(ts, &EntryKind::Log(record)), expected)
         }
         Push::Metric { metric, instance, bits, dt } => {
             let ts = step(now, *dt);

@@ -557,7 +557,9 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Ring<B> {
                 self.push_log_record(timestamp_us, log)
             }
             EntryKind::Log(log) => {
-                self.push_log_truncated(timestamp_us, log.level, log.target, log.message, log.truncated)
+                let (target, _) = entry::truncate(log.target, MAX_TARGET_LEN);
+                self.truncated = self.truncated.wrapping_add(1);
+                self.push_log_record(timestamp_us, &LogRecord { target, truncated: true, ..*log })
             }
             EntryKind::Metric(sample) => self.push_metric(timestamp_us, sample.series, sample.value),
             EntryKind::Event(event) => self.push_event(timestamp_us, *event),
