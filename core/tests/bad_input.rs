@@ -32,8 +32,12 @@ fn over_long_target_given_whole_to_push_is_cut_and_flagged() {
     let mut ring = Ring::new([0u8; 4096], Policy::OverwriteOldest);
     let target = "t".repeat(300); // its length would not fit the one-byte length field
     let message = "m".repeat(MAX_MESSAGE_LEN + 100); // `push` keeps a message whole
-    let log =
-        LogRecord { level: Level::Warn, target: target.as_bytes(), message: message.as_bytes(), truncated: false };
+    let log = LogRecord {
+        level: Level::Warn,
+        target: target.as_bytes(),
+        message: message.as_bytes(),
+        truncated: false,
+    };
     ring.push(0, &EntryKind::Log(log)).unwrap();
     assert_eq!(ring.validate(), Ok(()));
     match ring.iter().last().unwrap().kind {
