@@ -27,6 +27,11 @@ impl Digest {
     pub(crate) fn finalize(self) -> u32 {
         self.0.finalize()
     }
+
+    /// The checksum of the bytes so far, the digest kept.
+    pub(crate) fn value(&self) -> u32 {
+        self.0.clone().finalize()
+    }
 }
 
 /// A running CRC-32C.
@@ -55,6 +60,11 @@ impl Bitwise {
     }
 
     pub(crate) fn finalize(self) -> u32 {
+        self.value()
+    }
+
+    /// The checksum of the bytes so far, the digest kept.
+    pub(crate) fn value(&self) -> u32 {
         !self.0
     }
 }
