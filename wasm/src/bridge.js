@@ -1,10 +1,10 @@
 // The JavaScript half of the `Vitals` class: what is cheaper to do on this
 // side of the boundary than to carry in the module. The class's methods
-// are here (`METHODS`): they check their arguments and hand them to the
-// module as numbers and bytes (text as UTF-8), and `log`'s straight into its
-// memory; entries, counters and reports arrive as compact byte rows and
+// are here (`METHODS`): they check their arguments and write them into the
+// instance's scratch buffer in the module's memory as numbers and UTF-8;
+// the module answers with one number, or with compact byte rows that
 // become plain objects here; errors, console lines, number text and the
-// sampling timer are made here too.
+// sampling timer are made here too (see `bridge.rs`).
 
 let memory = null;
 let bytes = new Uint8Array(0);
@@ -56,8 +56,8 @@ function put(s, ptr, cap) {
   return r.read < n ? r.written | 0x400 : r.written;
 }
 
-// The messages of `Fault` in `fault.rs`, in its order: `$` is `what`,
-// `%` is `detail` (cut to 24 characters).
+// The messages of `Fault` in `fault.rs`, in its order: `$` is `what` (the
+// call's text, cut to 24 characters), `%` is a unit.
 const FAULTS = [
   [Error, "Vitals is busy: it was called from inside one of its own calls (a console override?)"],
   [RangeError, "options.capacityBytes is more memory than the page can have"],
@@ -74,10 +74,17 @@ const FAULTS = [
   [TypeError, "metric name must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`"],
 ];
 
-export function vitals_fault(code, what, detail) {
-  const [Kind, message] = FAULTS[code];
-  const cut = [...detail].slice(0, 24).join("");
-  return new Kind(message.replace("$", () => what).replace("%", () => cut));
+// The error of a negative result `r` of `_log` or `_call` (see `Fault::code`).
+function fault(r, what) {
+  const code = -r - 1;
+  const [Kind, message] = FAULTS[code & 15];
+  const cut = [...what].slice(0, 24).join("");
+  return new Kind(message.replace("$", () => cut).replace("%", () => UNITS[code >> 4][0]));
+}
+
+// The error the constructor throws, by `Fault` number.
+export function vitals_fault(code) {
+  return fault(-1 - code, "");
 }
 
 // Argument checks. Each throws a TypeError or RangeError naming the
@@ -365,8 +372,15 @@ function event(rows, o) {
   }
 }
 
+// Numbers `f64`s at `ptr` (not aligned to 8).
+function numbers(ptr, len) {
+  const v = [];
+  for (let at = ptr; at < ptr + len; at += 8) v.push(view.getFloat64(at, true));
+  return v;
+}
+
 function stats(ptr, len) {
-  const v = new Float64Array(memory.buffer, ptr, len);
+  const v = numbers(ptr, len);
   const byLevel = {};
   LEVELS.forEach((name, i) => (byLevel[name] = v[11 + i]));
   return {
@@ -377,26 +391,17 @@ function stats(ptr, len) {
 }
 
 function report(ptr, len) {
-  const v = new Float64Array(memory.buffer, ptr, len);
+  const v = numbers(ptr, len);
   return {
     imported: v[0], refused: v[1], frames: v[2], badFrames: v[3], skippedBytes: v[4], gaps: v[5], lost: v[6],
     anchored: v[7] !== 0,
   };
 }
 
-// What the module hands back by number (`bridge::Made`), from `len` bytes
-// (or numbers, for counters and reports) at `ptr`.
-const MAKERS = [entries, names, stats, report, (ptr, len) => bytes.slice(ptr, ptr + len), (_, __, n) => n];
-
-export function vitals_make(what, ptr, len, anchor) {
-  fresh();
-  return MAKERS[what](ptr, len, anchor);
-}
-
 // What `_call` does, by number: `mod call` in `vitals.rs`.
 const CALL = {
   stats: 0, metricNames: 1, exportBinary: 2, entries: 3, setLevel: 4, setConsole: 5, setTargetLevel: 6,
-  sample: 7, stop: 8, metric: 9, addRule: 10, importBinary: 11, scratch: 12,
+  sample: 7, stop: 8, metric: 9, addRule: 10, importBinary: 11, scratch: 12, importBuffer: 13,
 };
 
 // An instance's scratch buffer, kept on it: its address, and the room for
@@ -404,10 +409,32 @@ const CALL = {
 const SCRATCH = Symbol("vitals.scratch");
 
 function scratch(vitals) {
-  const ptr = vitals._call(CALL.scratch, [], NO_BYTES);
+  const ptr = vitals._call(CALL.scratch, 0);
+  if (ptr < 0) throw fault(ptr, "");
   fresh();
   const room = view.getUint32(ptr, true);
   return (vitals[SCRATCH] = [ptr, room & 0xffff, room >>> 16]);
+}
+
+// `_call(what)` with up to 8 `numbers` and a `text` written into the
+// scratch buffer (see `CallArgs` in `bridge.rs`): numbers where `log`'s
+// target goes, the text where its message goes. Throws the fault a
+// negative result stands for; else the result (NaN for undefined).
+function call(vitals, what, args = [], text = "") {
+  const [ptr, target, message] = vitals[SCRATCH] ?? scratch(vitals);
+  fresh();
+  args.forEach((n, i) => view.setFloat64(ptr + 8 + 8 * i, n, true));
+  const r = vitals._call(what, text ? put(text, ptr + 8 + target, message) & 0x3ff : 0);
+  if (r < 0) throw fault(r, text);
+  return r;
+}
+
+// A call whose result is `len` bytes at the address the module left in the
+// scratch buffer's first 4 bytes, read by `read(ptr, len)`.
+function rows(vitals, what, read, args) {
+  const len = call(vitals, what, args);
+  fresh();
+  return read(view.getUint32(vitals[SCRATCH][0], true), len);
 }
 
 // `log` and its helpers: the target and message checked, then written with
@@ -427,16 +454,15 @@ function logAt(vitals, level, target, message) {
   const t = put(target, ptr + 8, room[1]);
   const m = put(message, ptr + 8 + room[1], room[2]);
   const seq = vitals._log(level, t | (m << 11));
+  if (seq < 0) throw fault(seq, "");
   fresh();
   if (bytes[ptr]) console[CONSOLE[level]](target ? `${target}: ${message}` : message);
-  return seq;
+  return seq === seq ? seq : undefined;
 }
 
 // The methods of `Vitals` written here (declared for TypeScript in
 // `lib.rs`): each checks its arguments and calls one of the module's
-// private exports: `_log`, and `_call` for the rest, with numbers and
-// bytes (a text argument as its UTF-8).
-const NO_BYTES = new Uint8Array(0);
+// private exports: `_log`, and `_call` for the rest (see `call`).
 // The sampling timer of each instance that has one (`start`).
 const TIMERS = new WeakMap();
 // The class's own `free`, which `METHODS.free` calls after stopping the timer.
@@ -465,51 +491,56 @@ const METHODS = {
     return logAt(this, 5, target, message);
   },
   setLevel(level) {
-    this._call(CALL.setLevel, [levelArg(level, "level", 1)], NO_BYTES);
+    call(this, CALL.setLevel, [levelArg(level, "level", 1)]);
   },
   setConsole(level) {
-    this._call(CALL.setConsole, [levelArg(level, "level", 2)], NO_BYTES);
+    call(this, CALL.setConsole, [levelArg(level, "level", 2)]);
   },
   setTargetLevel(target, level) {
     const [filter, trimmed] = targetLevel(target, level);
-    this._call(CALL.setTargetLevel, [filter], encoder.encode(trimmed));
+    call(this, CALL.setTargetLevel, [filter], trimmed);
   },
   stats() {
-    return this._call(CALL.stats, [], NO_BYTES);
+    return rows(this, CALL.stats, stats);
   },
   metricNames() {
-    return this._call(CALL.metricNames, [], NO_BYTES);
+    return rows(this, CALL.metricNames, names);
   },
   exportBinary() {
-    return this._call(CALL.exportBinary, [], NO_BYTES);
+    return rows(this, CALL.exportBinary, (ptr, len) => bytes.slice(ptr, ptr + len));
   },
   entries(query_) {
-    return this._call(CALL.entries, query(query_), NO_BYTES);
+    return rows(this, CALL.entries, (ptr, len) => entries(ptr + 8, len - 8, view.getFloat64(ptr, true)), query(query_));
   },
   metric(name, value, unit) {
-    return this._call(CALL.metric, [value, unitCode(name, value, unit)], encoder.encode(name));
+    const seq = call(this, CALL.metric, [value, unitCode(name, value, unit)], name);
+    return seq === seq ? seq : undefined;
   },
   addRule(value) {
     const [metric, ...numbers] = rule(value);
-    this._call(CALL.addRule, numbers, encoder.encode(metric));
+    call(this, CALL.addRule, numbers, metric);
   },
   importBinary(data) {
-    return this._call(CALL.importBinary, [], dump(data));
+    const source = dump(data);
+    const ptr = call(this, CALL.importBuffer, [source.length]);
+    fresh();
+    bytes.set(source, ptr);
+    return rows(this, CALL.importBinary, report);
   },
   sample() {
-    return this._call(CALL.sample, [], NO_BYTES);
+    return call(this, CALL.sample);
   },
   start(intervalMs) {
     const ms = interval(intervalMs);
     this.stop();
-    this._call(CALL.sample, [], NO_BYTES);
+    call(this, CALL.sample);
     // A weak reference, so a Vitals that is no longer used still goes.
     const ref = new WeakRef(this);
     const id = setInterval(() => {
       const vitals = ref.deref();
       if (!vitals) return clearInterval(id);
       try {
-        vitals._call(CALL.sample, [], NO_BYTES);
+        call(vitals, CALL.sample);
       } catch {
         // Busy: inside one of its own calls; the next tick samples.
       }
@@ -519,7 +550,7 @@ const METHODS = {
   stop() {
     clearInterval(TIMERS.get(this));
     TIMERS.delete(this);
-    this._call(CALL.stop, [], NO_BYTES);
+    call(this, CALL.stop);
   },
   get running() {
     return TIMERS.has(this);

@@ -1,27 +1,37 @@
 //! The JavaScript half of the class (`bridge.js`) and the Rust side of
 //! each call into it. What is cheaper on that side of the boundary is done
-//! there: the class's methods, which check their arguments and call the
-//! module's two private exports (`_log`, `_call`) with numbers and bytes
-//! (text as UTF-8: no string is passed into the module, so it carries no
-//! code to take one, nor does the generated glue); turning entry rows, counters and reports into plain
-//! objects; making errors and console lines, writing numbers as text, and
-//! the sampling timer.
+//! there: the class's methods, which check their arguments; turning entry
+//! rows, counters and reports into plain objects; making errors and
+//! console lines, writing numbers as text, and the sampling timer.
 //!
-//! The `log` arguments: `bridge.js` checks both are strings, encodes them
-//! as UTF-8 straight into the instance's scratch buffer (cut at a
-//! character boundary when they do not fit) with the time of the call,
-//! then calls `_log` with their lengths ([`LogArgs`]). No `malloc`/`free`,
-//! no copy, one boundary crossing: the hot path of `vitals.info(target,
-//! message)`.
+//! Arguments and results cross as numbers and bytes in the module's
+//! memory, never as JavaScript values, so neither side carries code to
+//! convert one:
+//!
+//! - Each instance has a scratch buffer. `log` writes its target and
+//!   message there as UTF-8 (cut at a character boundary when they do not
+//!   fit) with the time of the call, then calls `_log` with their lengths
+//!   ([`LogArgs`]): no `malloc`/`free`, no copy, one boundary crossing, the
+//!   hot path of `vitals.info(target, message)`. The other methods write
+//!   their numbers and text there the same way and call `_call`
+//!   ([`CallArgs`]); a dump to import goes into a buffer the module lends
+//!   for it.
+//! - `_log` and `_call` return one `f64`: a number (NaN for `undefined`), a
+//!   fault as a negative number (see `fault.rs`), or the length of a
+//!   result in bytes (rows, counters, a dump) whose address is in the
+//!   scratch buffer's first 4 bytes, read by `bridge.js` before its next
+//!   call into the module.
 
+use vitals_core::{MAX_MESSAGE_LEN, MAX_TARGET_LEN};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 #[wasm_bindgen(module = "/src/bridge.js")]
 extern "C" {
     fn vitals_bind(memory: JsValue, instance: JsValue);
-    /// The error of `Fault` number `code` (see `fault.rs`).
-    pub(crate) fn vitals_fault(code: u8, what: &str, detail: &str) -> JsValue;
+    /// The error of `Fault` number `code` (see `fault.rs`), for the
+    /// constructor to throw.
+    pub(crate) fn vitals_fault(code: u8) -> JsValue;
     /// The options of `new Vitals(options)`, checked: capacity × 256 +
     /// level × 16 + console; a `TypeError` or `RangeError` naming the
     /// option otherwise.
@@ -32,47 +42,9 @@ extern "C" {
     /// buffer of the module's, not as a returned `String`: no string comes
     /// into the module, so it needs no code to take one.)
     pub(crate) fn vitals_number(value: f64, digits: i32, out: &mut [u8]) -> usize;
-    /// What `Made` number `what` says, from `len` bytes (or `f64`s) at
-    /// `ptr`; `anchor` is for entries.
-    fn vitals_make(what: u32, ptr: u32, len: u32, anchor: f64) -> JsValue;
     /// `console.error` that the module panicked (the size-first build's
     /// panic handler: see `panic.rs`).
     pub(crate) fn vitals_panic();
-}
-
-/// What `vitals_make` builds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
-pub(crate) enum Made {
-    /// `VitalsEntry[]` from the rows `rows::Rows::entry` wrote; `anchor` is
-    /// the ring's Unix time at timestamp 0 in µs, NaN for none.
-    Entries,
-    /// `string[]` from the texts `rows::Rows::name` wrote.
-    Names,
-    /// `VitalsStats` from its 19 numbers (see `Vitals::stats`).
-    Stats,
-    /// `ImportReport` from its 8 numbers (see `transfer::ImportReport`).
-    Report,
-    /// A `Uint8Array` with a copy of the bytes.
-    Bytes,
-    /// The number `anchor` (no bytes).
-    Number,
-}
-
-/// A JavaScript value built from `bytes` (see [`Made`]).
-pub(crate) fn make(what: Made, bytes: &[u8], anchor: f64) -> JsValue {
-    // Pointers go to JavaScript as plain offsets into linear memory.
-    vitals_make(what as u32, bytes.as_ptr() as u32, bytes.len() as u32, anchor)
-}
-
-/// A JavaScript value built from `numbers` (see [`Made`]).
-pub(crate) fn make_from_numbers(what: Made, numbers: &[f64]) -> JsValue {
-    vitals_make(what as u32, numbers.as_ptr() as u32, numbers.len() as u32, f64::NAN)
-}
-
-/// A JavaScript number.
-pub(crate) fn number(value: f64) -> JsValue {
-    vitals_make(Made::Number as u32, 0, 0, value)
 }
 
 /// Gives `bridge.js` this module's memory (the same every time) and, in
@@ -114,5 +86,49 @@ impl LogArgs {
             message_len: (((packed >> 11) & 0x3ff) as usize).min(message_cap),
             truncated: packed & (1 << 10 | 1 << 21) != 0,
         }
+    }
+}
+
+/// `_call` arguments as `bridge.js` writes them into an instance's scratch
+/// buffer: up to [`CallArgs::NUMBERS`] numbers (`f64`) where `log`'s
+/// target goes, then a text (UTF-8) where its message goes, its length
+/// passed with the call. A text longer than that room is cut at a
+/// character boundary; every text a call accepts is far shorter (names of
+/// 48 bytes, targets of 64), so a cut one is refused as too long, as the
+/// whole would be.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct CallArgs {
+    pub(crate) numbers: [f64; CallArgs::NUMBERS],
+    text: [u8; MAX_MESSAGE_LEN],
+    text_len: usize,
+}
+
+impl CallArgs {
+    /// The most numbers a call takes (`addRule`'s).
+    pub(crate) const NUMBERS: usize = MAX_TARGET_LEN / 8;
+
+    /// The arguments in `buf`, with a text of `text_len` bytes.
+    pub(crate) fn read(buf: &[u8], text_len: u32) -> CallArgs {
+        let mut args = CallArgs { numbers: [0.0; Self::NUMBERS], text: [0; MAX_MESSAGE_LEN], text_len: 0 };
+        let numbers = buf.get(LogArgs::TIME..LogArgs::TIME + MAX_TARGET_LEN).unwrap_or_default();
+        for (number, bytes) in args.numbers.iter_mut().zip(numbers.chunks_exact(8)) {
+            *number = f64::from_le_bytes(bytes.try_into().unwrap_or_default());
+        }
+        let text = buf.get(LogArgs::TIME + MAX_TARGET_LEN..).unwrap_or_default();
+        args.text_len = (text_len as usize).min(text.len()).min(MAX_MESSAGE_LEN);
+        for (to, from) in args.text.iter_mut().zip(text.get(..args.text_len).unwrap_or_default()) {
+            *to = *from;
+        }
+        args
+    }
+
+    /// Number `i`, 0 when not given.
+    pub(crate) fn number(&self, i: usize) -> f64 {
+        self.numbers.get(i).copied().unwrap_or(0.0)
+    }
+
+    /// The text (`bridge.js` writes only whole characters).
+    pub(crate) fn text(&self) -> &str {
+        core::str::from_utf8(self.text.get(..self.text_len).unwrap_or_default()).unwrap_or_default()
     }
 }

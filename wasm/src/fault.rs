@@ -1,8 +1,11 @@
 //! Every error the module throws, by number. The messages are in `FAULTS`
 //! in `bridge.js`, in the same order, so the module carries none of their
-//! text: `$` in a message is filled with `what`, `%` with `detail`.
-//! (Wrong arguments are found and thrown by the checks in `bridge.js`:
-//! see `args.rs`.)
+//! text: `$` in a message is filled with the text argument of the call,
+//! `%` with a detail the fault carries (a unit). `_log` and `_call` return
+//! a fault as a negative number ([`Fault::code`]), which `bridge.js`
+//! throws; the constructor throws its own ([`Fault::error`]). (Wrong
+//! arguments are found and thrown by the checks in `bridge.js`: see
+//! `args.rs`.)
 
 use wasm_bindgen::JsValue;
 
@@ -42,13 +45,22 @@ pub(crate) enum Fault {
 }
 
 impl Fault {
-    /// The error, with `what` and `detail` in its message.
-    pub(crate) fn with(self, what: &str, detail: &str) -> JsValue {
-        vitals_fault(self as u8, what, detail)
+    /// The fault as `_log` and `_call` return it: −1 − (its number + 16 ×
+    /// `detail`), `detail` being a unit's code for [`Fault::UnitMismatch`]
+    /// and 0 otherwise. Results that are not faults are never negative.
+    pub(crate) fn code(self, detail: u8) -> f64 {
+        -1.0 - f64::from(self as u8 | detail << 4)
     }
 
-    /// The error, for messages that name nothing.
+    /// The error for the constructor to throw.
     pub(crate) fn error(self) -> JsValue {
-        self.with("", "")
+        vitals_fault(self as u8)
+    }
+}
+
+/// `?` on a fault in a function returning `Result<_, f64>`: its code.
+impl From<Fault> for f64 {
+    fn from(fault: Fault) -> f64 {
+        fault.code(0)
     }
 }

@@ -23,10 +23,12 @@
 //!
 //! The methods of the class are written in JavaScript (`src/bridge.js`),
 //! where they are smaller than exports of the module: they check their
-//! arguments and call two private exports, `_log` and `_call` (for the
-//! rest), with numbers and bytes (text as UTF-8). They are added to `Vitals.prototype` when the first instance is
-//! made, and declared in the `.d.ts` (an `interface Vitals` merged with
-//! the class). From Rust, call them through the instance as a `JsValue`.
+//! arguments, write them into the instance's scratch buffer in the
+//! module's memory (numbers, and text as UTF-8) and call one of two
+//! private exports, `_log` and `_call` (for the rest), which answer with
+//! a number (see `bridge.rs`). They are added to `Vitals.prototype` when
+//! the first instance is made, and declared in the `.d.ts` (an
+//! `interface Vitals` merged with the class). From Rust, call them through the instance as a `JsValue`.
 //! The sampling timer of `start` is JavaScript's too (`setInterval` with a
 //! weak reference to the instance; `stop` and `free` clear it), so the
 //! module carries no closures.

@@ -47,7 +47,8 @@ impl Rows {
         self.put(&value.to_le_bytes());
     }
 
-    fn f64(&mut self, value: f64) {
+    /// Appends a number.
+    pub(crate) fn number(&mut self, value: f64) {
         self.put(&value.to_le_bytes());
     }
 
@@ -81,8 +82,8 @@ impl Rows {
             _ => 3,
         };
         self.u8(kind);
-        self.f64(entry.seq as f64);
-        self.f64(entry.timestamp_us as f64);
+        self.number(entry.seq as f64);
+        self.number(entry.timestamp_us as f64);
         match &entry.kind {
             EntryKind::Log(log) => {
                 self.u8(log.level as u8);
@@ -92,7 +93,7 @@ impl Rows {
             }
             EntryKind::Metric(sample) => {
                 self.series(sample.series, names);
-                self.f64(sample.value);
+                self.number(sample.value);
             }
             EntryKind::Event(event) => self.event(event, names),
             _ => {}
@@ -103,7 +104,7 @@ impl Rows {
         match event {
             Event::Dropped { count } => {
                 self.u8(0);
-                self.f64(*count as f64);
+                self.number(*count as f64);
             }
             Event::Boot { reason } => {
                 self.u8(1);
@@ -111,13 +112,13 @@ impl Rows {
             }
             Event::Anchor { unix_us } => {
                 self.u8(2);
-                self.f64(*unix_us as f64);
+                self.number(*unix_us as f64);
             }
             Event::Threshold(crossing) => {
                 self.u8(3);
                 self.series(crossing.series, names);
-                self.f64(crossing.value);
-                self.f64(crossing.threshold);
+                self.number(crossing.value);
+                self.number(crossing.threshold);
                 self.u8(level_code(crossing.from));
                 self.u8(level_code(crossing.to));
             }

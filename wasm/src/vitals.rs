@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::args;
-use crate::bridge::{self, LogArgs, Made};
+use crate::bridge::{self, CallArgs, LogArgs};
 use crate::crossing;
 use crate::fault::Fault;
 use crate::rows::Rows;
@@ -57,6 +57,9 @@ pub(crate) struct State {
     console: LevelFilter,
     /// The clock of every entry: `Date.now()` since the page started.
     pub(crate) clock: DateClock,
+    /// The bytes of the last call's result (rows, counters, a dump), which
+    /// `bridge.js` reads before its next call; or the dump to import.
+    out: Vec<u8>,
 }
 
 impl State {
@@ -74,35 +77,34 @@ impl State {
     /// `"cpu.usage"`, a `browser.*` metric, or any new name, which is
     /// registered as a gauge with the unit of code `unit`, 255 for none
     /// given); its sequence number.
-    fn metric(&mut self, name: &str, value: f64, unit: u8) -> Result<Option<f64>, JsValue> {
+    fn metric(&mut self, name: &str, value: f64, unit: u8) -> Result<f64, f64> {
         let unit = Unit::from_code(unit);
         let metric = match self.registry.find(name) {
             Some(metric) => {
                 let known = self.registry.describe(metric).map(|info| info.unit);
                 if unit.is_some() && known != unit {
-                    let known = known.map_or("none", |u| u.as_str());
-                    return Err(Fault::UnitMismatch.with(name, known));
+                    return Err(Fault::UnitMismatch.code(known.map_or(0, Unit::code)));
                 }
                 metric
             }
             None => self
                 .registry
                 .register(name, unit.unwrap_or(Unit::None), MetricKind::Gauge)
-                .map_err(|e| registry_error(e, name))?,
+                .map_err(registry_error)?,
         };
         let now = self.clock.now_us();
-        Ok(self.record(now, metric.instance(0), value).map(|seq| seq as f64))
+        Ok(self.record(now, metric.instance(0), value).map_or(f64::NAN, |seq| seq as f64))
     }
 
     /// Adds `rule` on metric `name` (its series' metric is replaced by
     /// that one, the instance kept).
-    fn add_rule(&mut self, name: &str, mut rule: Rule) -> Result<(), JsValue> {
-        let metric = self.registry.find(name).ok_or_else(|| Fault::UnknownMetric.with(name, ""))?;
+    fn add_rule(&mut self, name: &str, mut rule: Rule) -> Result<(), Fault> {
+        let metric = self.registry.find(name).ok_or(Fault::UnknownMetric)?;
         rule.series = metric.instance(rule.series.instance);
         self.rules.add(rule).map_err(|e| match e {
-            RuleError::Full => Fault::RulesFull.error(),
-            RuleError::Unordered => Fault::Unordered.error(),
-            _ => Fault::NotFinite.error(),
+            RuleError::Full => Fault::RulesFull,
+            RuleError::Unordered => Fault::Unordered,
+            _ => Fault::NotFinite,
         })
     }
 
@@ -145,8 +147,8 @@ impl Vitals {
         Vitals { state, scratch: RefCell::new([0; SCRATCH_LEN]) }
     }
 
-    fn state(&self) -> Result<RefMut<'_, State>, JsValue> {
-        self.state.try_borrow_mut().map_err(|_| Fault::Busy.error())
+    fn state(&self) -> Result<RefMut<'_, State>, Fault> {
+        self.state.try_borrow_mut().map_err(|_| Fault::Busy)
     }
 }
 
@@ -180,6 +182,7 @@ impl Vitals {
             filters: TargetFilters::new(level),
             console,
             clock,
+            out: Vec::new(),
         }));
         crate::panic::follow(&state);
         // A second handle on the same state, which `bridge.js` frees at
@@ -193,13 +196,32 @@ impl Vitals {
     /// `bridge.js` wrote into this instance's scratch buffer (see
     /// `bridge::LogArgs`; `packed` holds the lengths) at `level`, 0 (trace) to 5
     /// (critical); its sequence number, or `undefined` when the level filter
-    /// left it out. The buffer's first byte is then 1 when the entry is to
-    /// be mirrored to the console, else 0.
+    /// left it out (NaN here), or a fault (see `bridge.rs`). The buffer's
+    /// first byte is then 1 when the entry is to be mirrored to the
+    /// console, else 0.
     #[wasm_bindgen(js_name = _log, skip_typescript)]
-    pub fn log_at(&self, level: u8, packed: u32) -> Result<Option<f64>, JsValue> {
+    pub fn log_at(&self, level: u8, packed: u32) -> f64 {
+        self.log_into_ring(level, packed).unwrap_or_else(|fault| fault.code(0))
+    }
+
+    /// The class but `log` and its helpers, by number (`what`, one of
+    /// `mod call`'s): counters, names, the wire format and entries; metrics
+    /// and rules; level filters; the sampler. The arguments, checked by
+    /// `bridge.js` whose methods call this, are in the scratch buffer (see
+    /// `bridge::CallArgs`; `text_len` is the length of the text, the UTF-8
+    /// of `text` in `mod call`'s descriptions); the result is as
+    /// `bridge.rs` describes.
+    #[wasm_bindgen(js_name = _call, skip_typescript)]
+    pub fn call(&self, what: u8, text_len: u32) -> f64 {
+        self.run(what, text_len).unwrap_or_else(|fault| fault)
+    }
+}
+
+impl Vitals {
+    fn log_into_ring(&self, level: u8, packed: u32) -> Result<f64, Fault> {
         let level = args::level(level);
         let mut state = self.state()?;
-        let mut scratch = self.scratch.try_borrow_mut().map_err(|_| Fault::Busy.error())?;
+        let mut scratch = self.scratch.try_borrow_mut().map_err(|_| Fault::Busy)?;
         let State { filters, ring, console, clock, .. } = &mut *state;
         let args = LogArgs::read(&scratch[..], packed, MAX_TARGET_LEN);
         let target_start = LogArgs::TIME;
@@ -216,63 +238,46 @@ impl Vitals {
         if let Some(first) = scratch.first_mut() {
             *first = u8::from(mirror);
         }
-        Ok(seq.map(|seq| seq as f64))
+        Ok(seq.map_or(f64::NAN, |seq| seq as f64))
     }
 
-    /// The class but `log` and its helpers, by number (`what`, one of
-    /// `mod call`'s): counters, names, the wire format and entries; metrics
-    /// and rules; level filters; the sampler. `numbers` and `bytes` (the
-    /// UTF-8 of `text` in `mod call`'s descriptions) are the arguments,
-    /// checked by `bridge.js`, whose methods call this.
-    #[wasm_bindgen(js_name = _call, skip_typescript)]
-    pub fn call(&self, what: u8, numbers: &[f64], bytes: &[u8]) -> Result<JsValue, JsValue> {
-        // The text of the calls that take one, as UTF-8 in `bytes`.
-        let text = || core::str::from_utf8(bytes).unwrap_or_default();
-        // As many numbers as the longest call (`addRule`) has, 0 where not
-        // given: reads at fixed places need no bounds checks.
-        let mut all = [0.0; 8];
-        all.iter_mut().zip(numbers).for_each(|(slot, number)| *slot = *number);
-        let n = |i: usize| all.get(i).copied().unwrap_or(0.0);
+    fn run(&self, what: u8, text_len: u32) -> Result<f64, f64> {
+        let args = CallArgs::read(&self.scratch.try_borrow().map_err(|_| Fault::Busy)?[..], text_len);
+        let n = |i: usize| args.number(i);
         if what == call::STOP {
             self.stop();
-            return Ok(JsValue::UNDEFINED);
+            return Ok(0.0);
         }
         let mut state = self.state()?;
         let state = &mut *state;
         let filter = args::filter(n(0) as u8);
-        Ok(match what {
-            call::SAMPLE => bridge::number(state.sample() as f64),
+        let bytes = match what {
+            call::SAMPLE => return Ok(state.sample() as f64),
             // The pointer goes to JavaScript as a plain offset into linear
             // memory, as wasm-bindgen's own string passing does.
             call::SCRATCH => {
                 // The room for each goes in the time field, which `log`
                 // overwrites: the target's in bits 0–15, the message's above.
                 let room = MAX_TARGET_LEN as u32 | (MAX_MESSAGE_LEN as u32) << 16;
-                let mut scratch = self.scratch.try_borrow_mut().map_err(|_| Fault::Busy.error())?;
-                if let Some(time) = scratch.get_mut(..4) {
-                    time.copy_from_slice(&room.to_le_bytes());
-                }
-                bridge::number(f64::from(scratch.as_ptr() as u32))
+                return Ok(f64::from(self.hand_over(room)?));
             }
             call::STATS => stats(state),
             call::METRIC_NAMES => metric_names(state),
-            call::EXPORT_BINARY => export_binary(state),
+            call::EXPORT_BINARY => transfer::export(&state.ring, &state.registry, state.clock.now_us()),
             call::ENTRIES => entries(state, n(0) as u64, n(1) as u64, args::filter(n(2) as u8), n(3) as u8),
             call::SET_LEVEL => {
                 state.filters.set_default(filter);
-                JsValue::UNDEFINED
+                return Ok(0.0);
             }
             call::SET_CONSOLE => {
                 state.console = filter;
-                JsValue::UNDEFINED
+                return Ok(0.0);
             }
             call::SET_TARGET_LEVEL => {
-                state.filters.set_exact(text(), filter).map_err(|_| Fault::TargetRule.error())?;
-                JsValue::UNDEFINED
+                state.filters.set_exact(args.text(), filter).map_err(|_| Fault::TargetRule)?;
+                return Ok(0.0);
             }
-            call::METRIC => {
-                state.metric(text(), n(0), n(1) as u8)?.map_or(JsValue::UNDEFINED, bridge::number)
-            }
+            call::METRIC => return state.metric(args.text(), n(0), n(1) as u8),
             call::ADD_RULE => {
                 let given = n(4) as u8;
                 let threshold = |i: usize| (given & 1 << i != 0).then_some(n(1 + i));
@@ -283,15 +288,40 @@ impl Vitals {
                     for_samples: n(5) as u8,
                     hysteresis: n(6),
                 };
-                state.add_rule(text(), rule)?;
-                JsValue::UNDEFINED
+                state.add_rule(args.text(), rule)?;
+                return Ok(0.0);
+            }
+            call::IMPORT_BUFFER => {
+                // Zeroed, as the ring is (`vec!` would bring its own allocation path).
+                let len = n(0) as usize;
+                let mut buffer = Vec::new();
+                buffer.try_reserve_exact(len).map_err(|_| Fault::NoMemory)?;
+                buffer.extend(core::iter::repeat_n(0u8, len));
+                state.out = buffer;
+                return Ok(f64::from(state.out.as_ptr() as u32));
             }
             call::IMPORT_BINARY => {
-                let report = transfer::import(&mut state.ring, &mut state.registry, bytes);
-                bridge::make_from_numbers(Made::Report, &report.values())
+                let dump = core::mem::take(&mut state.out);
+                let report = transfer::import(&mut state.ring, &mut state.registry, &dump);
+                let mut rows = Rows::default();
+                report.values().into_iter().for_each(|value| rows.number(value));
+                rows.bytes
             }
-            _ => JsValue::UNDEFINED,
-        })
+            _ => return Ok(0.0),
+        };
+        state.out = bytes;
+        self.hand_over(state.out.as_ptr() as u32)?;
+        Ok(state.out.len() as f64)
+    }
+
+    /// Writes `value` into the first 4 bytes of the scratch buffer (the
+    /// time field, which `log` overwrites); the buffer's address.
+    fn hand_over(&self, value: u32) -> Result<u32, Fault> {
+        let mut scratch = self.scratch.try_borrow_mut().map_err(|_| Fault::Busy)?;
+        if let Some(time) = scratch.get_mut(..4) {
+            time.copy_from_slice(&value.to_le_bytes());
+        }
+        Ok(scratch.as_ptr() as u32)
     }
 }
 
@@ -332,19 +362,25 @@ mod call {
     /// critical, which of the three are given (bits 0–2), for,
     /// hysteresis, below (0 or 1).
     pub(crate) const ADD_RULE: u8 = 10;
-    /// `importBinary(bytes)`.
+    /// `importBinary(bytes)`, after [`IMPORT_BUFFER`]: the dump is in that
+    /// buffer; the result is the `ImportReport`'s numbers.
     pub(crate) const IMPORT_BINARY: u8 = 11;
     /// Where `log` writes its arguments: the scratch buffer's address, and
     /// in its first 4 bytes the room for a target and a message.
     pub(crate) const SCRATCH: u8 = 12;
+    /// The address of a buffer of the first number's bytes, where
+    /// `importBinary` copies the dump before calling [`IMPORT_BINARY`].
+    pub(crate) const IMPORT_BUFFER: u8 = 13;
 }
 
 /// `entries(query)`: stored entries, oldest first, as plain objects: those
 /// with sequence numbers from `since`, log entries at or above `level`
 /// (other kinds pass), of one `kind` (0 log, 1 metric, 2 event; 3 any), at
-/// most `limit` of them.
-fn entries(state: &State, since: u64, limit: u64, level: LevelFilter, kind: u8) -> JsValue {
+/// most `limit` of them: the ring's Unix time at timestamp 0 in µs (NaN
+/// for none), then their rows.
+fn entries(state: &State, since: u64, limit: u64, level: LevelFilter, kind: u8) -> Vec<u8> {
     let mut rows = Rows::default();
+    rows.number(state.ring.anchor().map_or(f64::NAN, |a| a as f64));
     let mut cursor = Cursor::since(since);
     let mut count = 0u64;
     for entry in state.ring.read(&mut cursor) {
@@ -362,12 +398,11 @@ fn entries(state: &State, since: u64, limit: u64, level: LevelFilter, kind: u8) 
         rows.entry(&entry, &state.registry);
         count += 1;
     }
-    let anchor = state.ring.anchor().map_or(f64::NAN, |a| a as f64);
-    bridge::make(Made::Entries, &rows.bytes, anchor)
+    rows.bytes
 }
 
-/// `stats()`: the ring's counters and fill.
-fn stats(state: &State) -> JsValue {
+/// `stats()`: the ring's counters and fill, 19 numbers.
+fn stats(state: &State) -> Vec<u8> {
     let stats = state.ring.stats();
     let (dropped, overwritten) = (stats.dropped_total(), stats.overwritten_total());
     let mut values = [
@@ -395,21 +430,14 @@ fn stats(state: &State) -> JsValue {
     for level in Level::ALL {
         values[11 + level as usize] = stats.written_at(level) as f64;
     }
-    bridge::make_from_numbers(Made::Stats, &values)
-}
-
-/// `exportBinary()`: every stored entry in the Vitals wire format (COBS
-/// frames with CRCs), as `vitals decode` and `importBinary` read it, then
-/// the names of this instance's custom metrics and labels (description
-/// records).
-fn export_binary(state: &State) -> JsValue {
-    let bytes = transfer::export(&state.ring, &state.registry, state.clock.now_us());
-    bridge::make(Made::Bytes, &bytes, f64::NAN)
+    let mut rows = Rows::default();
+    values.into_iter().for_each(|value| rows.number(value));
+    rows.bytes
 }
 
 /// `metricNames()`: the names of the metrics this instance knows: the
 /// catalog's, the browser metrics and those recorded with `metric()`.
-fn metric_names(state: &State) -> JsValue {
+fn metric_names(state: &State) -> Vec<u8> {
     let mut names = Rows::default();
     for (_, info) in CATALOG.iter() {
         names.name(info.name);
@@ -418,7 +446,7 @@ fn metric_names(state: &State) -> JsValue {
     for info in custom.filter_map(|id| state.registry.describe(MetricId(id))) {
         names.name(info.name);
     }
-    bridge::make(Made::Names, &names.bytes, f64::NAN)
+    names.bytes
 }
 
 impl Drop for Vitals {
@@ -427,11 +455,11 @@ impl Drop for Vitals {
     }
 }
 
-fn registry_error(error: RegistryError, name: &str) -> JsValue {
+fn registry_error(error: RegistryError) -> Fault {
     match error {
-        RegistryError::Full => Fault::RegistryFull.error(),
-        RegistryError::NameTooLong => Fault::NameTooLong.error(),
-        RegistryError::Conflict => Fault::Conflict.with(name, ""),
-        _ => Fault::BadName.error(),
+        RegistryError::Full => Fault::RegistryFull,
+        RegistryError::NameTooLong => Fault::NameTooLong,
+        RegistryError::Conflict => Fault::Conflict,
+        _ => Fault::BadName,
     }
 }

@@ -634,6 +634,8 @@ fn stats_count_what_the_ring_did() {
 #[wasm_bindgen_test]
 fn error_messages_name_the_argument_and_what_is_accepted() {
     let vitals = quiet();
+    // The name in a message is cut to 24 characters.
+    let unknown = format!("rule.metric \"{}\" is not known", "é".repeat(24));
     let cases: Vec<(Result<(), JsValue>, &str)> = vec![
         (vitals.log(&"info".into(), &5.into(), &"m".into()).map(drop), "target must be a string"),
         (
@@ -653,8 +655,19 @@ fn error_messages_name_the_argument_and_what_is_accepted() {
         (vitals.add_rule(&js("{ metric: 'no.such', warn: 1 }")), "rule.metric \"no.such\" is not known"),
         (
             vitals.metric(&"cpu.usage".into(), &1.into(), &"bytes".into()).map(drop),
-            "metric \"cpu.usage\" has unit",
+            "metric \"cpu.usage\" has unit percent; record it without a unit or with that one",
         ),
+        // Longer than the room a text has in the module (512 bytes): cut,
+        // and refused as the whole would be.
+        (
+            vitals.metric(&"m".repeat(600).into(), &1.into(), &JsValue::UNDEFINED).map(drop),
+            "metric name is longer than 48 bytes",
+        ),
+        (
+            vitals.set_target_level(&"t".repeat(600).into(), &"info".into()),
+            "target rule refused: targets are at most 64 bytes",
+        ),
+        (vitals.add_rule(&js(&format!("{{ metric: '{}', warn: 1 }}", "é".repeat(300)))), &unknown),
         (
             vitals.metric(&"bad name".into(), &1.into(), &JsValue::UNDEFINED).map(drop),
             "metric name must be non-empty",
