@@ -110,9 +110,10 @@ impl CallArgs {
     /// The arguments in `buf`, with a text of `text_len` bytes.
     pub(crate) fn read(buf: &[u8], text_len: u32) -> CallArgs {
         let mut args = CallArgs { numbers: [0.0; Self::NUMBERS], text: [0; MAX_MESSAGE_LEN], text_len: 0 };
-        let numbers = buf.get(LogArgs::TIME..LogArgs::TIME + MAX_TARGET_LEN).unwrap_or_default();
-        for (number, bytes) in args.numbers.iter_mut().zip(numbers.chunks_exact(8)) {
-            *number = f64::from_le_bytes(bytes.try_into().unwrap_or_default());
+        for (i, number) in args.numbers.iter_mut().enumerate() {
+            let at = LogArgs::TIME + 8 * i;
+            let bytes = buf.get(at..at + 8).and_then(|b| b.try_into().ok());
+            *number = f64::from_le_bytes(bytes.unwrap_or_default());
         }
         let text = buf.get(LogArgs::TIME + MAX_TARGET_LEN..).unwrap_or_default();
         args.text_len = (text_len as usize).min(text.len()).min(MAX_MESSAGE_LEN);

@@ -318,8 +318,8 @@ impl Vitals {
     /// time field, which `log` overwrites); the buffer's address.
     fn hand_over(&self, value: u32) -> Result<u32, Fault> {
         let mut scratch = self.scratch.try_borrow_mut().map_err(|_| Fault::Busy)?;
-        if let Some(time) = scratch.get_mut(..4) {
-            time.copy_from_slice(&value.to_le_bytes());
+        for (to, from) in scratch.iter_mut().zip(value.to_le_bytes()) {
+            *to = from;
         }
         Ok(scratch.as_ptr() as u32)
     }
