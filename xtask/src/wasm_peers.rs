@@ -2,7 +2,8 @@
 //! as the web step built it, and two tiny cdylibs that log through
 //! `console_log` and `tracing-wasm`, built here the same way: the
 //! workspace's `min-size` profile, `wasm-bindgen --target web` at the
-//! locked version, `wasm-opt -Oz`, then `gzip -9`.
+//! locked version, `wasm-opt -Oz` (metadata stripped: see
+//! [`web::WASM_OPT_SHRINK`]), then `gzip -9`.
 //!
 //! The peers live in their own throw-away workspace under
 //! `target/wasm-peers/`, so their dependencies never enter the project's
@@ -152,7 +153,8 @@ fn file_size(path: &Path) -> Result<u64> {
     fs::metadata(path).map(|m| m.len()).map_err(|e| io_error(path, e))
 }
 
-/// `wasm-bindgen --target web` then `wasm-opt -Oz` of `wasm` into `out`;
+/// `wasm-bindgen --target web` then `wasm-opt -Oz` of `wasm` into `out`,
+/// as the page's module is shrunk ([`web::WASM_OPT_SHRINK`]);
 /// the optimised `_bg.wasm`.
 fn bindgen_and_shrink(wasm: &Path, out: &Path, stem: &str) -> Result<PathBuf> {
     Cmd::new("wasm-bindgen")
@@ -167,7 +169,8 @@ fn bindgen_and_shrink(wasm: &Path, out: &Path, stem: &str) -> Result<PathBuf> {
         )
     })?;
     let shown = bg.display().to_string();
-    wasm_opt.arg("-Oz").args(web::WASM_OPT_FEATURES.iter().copied()).args([&shown, "-o", &shown]).run()?;
+    let flags = web::WASM_OPT_SHRINK.iter().chain(web::WASM_OPT_FEATURES).copied();
+    wasm_opt.args(flags).args([&shown, "-o", &shown]).run()?;
     Ok(bg)
 }
 

@@ -55,6 +55,12 @@ const DEFAULT_PORT: u16 = 8080;
 /// `WASM_BINDGEN_TEST_TIMEOUT`: seconds a test binary may run in the browser.
 const TEST_TIMEOUT_SECS: &str = "180";
 
+/// How `wasm-opt` shrinks the page's module and the peers it is measured
+/// against: `-Oz`, and the two metadata sections no browser reads (the
+/// toolchain names in `producers`, the feature list in `target_features`;
+/// `wasm-bindgen --remove-producers-section` drops the first too) left out.
+pub(crate) const WASM_OPT_SHRINK: &[&str] = &["-Oz", "--strip-producers", "--strip-target-features"];
+
 /// Flags `wasm-opt` needs for what rustc emits for wasm32 today.
 pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
@@ -218,8 +224,8 @@ pub(crate) fn wasm_opt() -> Option<Cmd> {
 
 /// Builds the module with the size-first profile and without `std` (see
 /// `wasm/src/panic.rs`), generates the JS glue and `.d.ts` for `--target
-/// web`, and shrinks it with `wasm-opt -Oz` when one that handles
-/// reference types can be had.
+/// web`, and shrinks it with `wasm-opt -Oz` (see [`WASM_OPT_SHRINK`]) when
+/// one that handles reference types can be had.
 fn build_page() -> Result<()> {
     Cmd::cargo()
         .args(["build", "--target", WASM, "--profile", "min-size", "-p", MODULE_CRATE])
@@ -238,7 +244,10 @@ fn build_page() -> Result<()> {
     match wasm_opt() {
         Some(wasm_opt) => {
             let bg = bg.display().to_string();
-            wasm_opt.arg("-Oz").args(WASM_OPT_FEATURES.iter().copied()).args([&bg, "-o", &bg]).run()?;
+            wasm_opt
+                .args(WASM_OPT_SHRINK.iter().chain(WASM_OPT_FEATURES).copied())
+                .args([&bg, "-o", &bg])
+                .run()?;
         }
         None => println!("no usable wasm-opt: the module is not shrunk further"),
     }

@@ -519,15 +519,15 @@ can decode it without the firmware's ELF.
 ";
 
 const BROWSER_COMMAND: &str = "The web steps of `cargo xtask bench` (`xtask/src/web.rs`): \
-`vitals-wasm` built with the `min-size` profile, `wasm-bindgen --target web`, `wasm-opt -Oz`; the \
-peers are tiny cdylibs that set up their logger and log one line from an exported function, built \
+`vitals-wasm` built with the `min-size` profile, `wasm-bindgen --target web`, `wasm-opt -Oz \
+--strip-producers --strip-target-features` (two metadata sections no browser reads); the peers are tiny cdylibs that set up their logger and log one line from an exported function, built \
 the same way in the same run (`xtask/src/wasm_peers.rs`); speed in headless Chromium.";
 
 fn browser_rows(r: &Results) -> Vec<Row> {
     let ours = r.wasm_sizes.get("vitals-wasm").copied();
     let (raw, gz) = (ours.map(|s| s.raw), ours.map(|s| s.gzip));
     let mut size_row = Row::new(
-        "`vitals_wasm_bg.wasm` after `wasm-opt -Oz` (whole API, sampler, codec)",
+        "`vitals_wasm_bg.wasm` after `wasm-opt -Oz`, metadata stripped (whole API, sampler, codec)",
         show(raw, Unit::Bytes),
     );
     let mut gz_row = Row::new("the same, `gzip -9`", show(gz, Unit::Bytes));
@@ -595,7 +595,7 @@ fn browser_notes(r: &Results) -> String {
     if measured {
         out.push_str(
             "- The peers' modules are built by the xtask in the same run with the same profile, \
-             `wasm-bindgen` and `wasm-opt -Oz`: each exports one function that logs a line, plus the \
+             `wasm-bindgen` and `wasm-opt` flags: each exports one function that logs a line, plus the \
              logger's set-up (`console_log::init_with_level`, `tracing_wasm::set_as_global_default`). \
              The issue's author measured 17.9 KB / 7.9 KB gz for `console_log` and 77.4 KB / 36.2 KB \
              gz for `tracing-wasm` with crates of their own.\n",
@@ -605,7 +605,8 @@ fn browser_notes(r: &Results) -> String {
             "- This run did not build the peer modules; their figures are the issue author's, \
              measured the same way (`min-size` profile, `wasm-bindgen`, `wasm-opt -Oz`, `gzip -9`); \
              the issue gives them as 17.9 KB / 7.9 KB gz and 77.4 KB / 36.2 KB gz, read here as \
-             thousands of bytes.\n",
+             thousands of bytes. Those modules kept their metadata sections (a few hundred bytes), \
+             which this run strips from `vitals-wasm`.\n",
         );
     }
     out.push_str(

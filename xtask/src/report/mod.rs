@@ -188,7 +188,7 @@ fn draw(r: &Results, root: &Path) -> Plots {
             chart("wasm-size.svg", &|path| {
                 plots::bars(
                     path,
-                    "wasm module size after wasm-opt -Oz",
+                    "wasm module size after wasm-opt -Oz (metadata stripped)",
                     "KiB",
                     &["raw", "gzip -9"],
                     &groups,
