@@ -255,10 +255,23 @@ export function vitals_panic() {
   console.error("vitals: the module panicked and stopped; this Vitals can no longer be used");
 }
 
-// A number as JavaScript writes it, with `digits` decimals unless negative,
-// written into `out` (the module's memory); the bytes written.
-export function vitals_number(value, digits, out) {
-  return encoder.encodeInto(digits < 0 ? String(value) : value.toFixed(digits), out).written;
+// `value` with the unit of code `unit` as the core's `format::Value` shows
+// it (the rules of `Value::shown`: non-finite values as words, bytes scaled
+// to KiB … EiB with one decimal, other units whole or with one decimal,
+// no unit as the shortest form), written into `out` (the module's memory);
+// the bytes written.
+export function vitals_value(value, unit, out) {
+  let text = String(value);
+  if (!Number.isFinite(value)) {
+    text = value > 0 ? "+Inf" : value < 0 ? "-Inf" : "NaN";
+  } else if (unit === 2) {
+    let [v, i] = [value, 0];
+    for (; i < 6 && Math.abs(v) >= 1024; i++) v /= 1024;
+    text = i ? `${v.toFixed(1)} ${"KMGTPE"[i - 1]}iB` : `${text} B`;
+  } else if (unit) {
+    text = value.toFixed(Math.abs(value) < 1e15 && Number.isInteger(value) ? 0 : 1) + UNITS[unit][1];
+  }
+  return encoder.encodeInto(text, out).written;
 }
 
 function names(ptr, len) {

@@ -37,11 +37,13 @@ extern "C" {
     /// option otherwise.
     #[wasm_bindgen(catch)]
     pub(crate) fn vitals_options(value: &JsValue) -> Result<f64, JsValue>;
-    /// Writes `value` as JavaScript writes it, with `digits` decimals
-    /// unless negative, into `out` as ASCII; the bytes written. (Into a
-    /// buffer of the module's, not as a returned `String`: no string comes
-    /// into the module, so it needs no code to take one.)
-    pub(crate) fn vitals_number(value: f64, digits: i32, out: &mut [u8]) -> usize;
+    /// Writes `value` with the unit of code `unit` as the core's
+    /// `format::Value` shows it (`93.5%`, `1.5 GiB`; its rules in
+    /// `Value::shown`, its numbers as JavaScript writes them) into `out`
+    /// as UTF-8; the bytes written. (Into a buffer of the module's, not as
+    /// a returned `String`: no string comes into the module, so it needs no
+    /// code to take one.)
+    pub(crate) fn vitals_value(value: f64, unit: u8, out: &mut [u8]) -> usize;
     /// `console.error` that the module panicked (the size-first build's
     /// panic handler: see `panic.rs`).
     pub(crate) fn vitals_panic();

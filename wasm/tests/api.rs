@@ -301,6 +301,70 @@ fn metrics_carry_names_units_and_rules() {
     );
 }
 
+/// The values in crossing lines are written by JavaScript (`vitals_value`
+/// in `bridge.js`) by the rules of the core's `format::Value`: each line
+/// reads as the core's own `write_crossing` (`core::fmt`) writes it.
+/// (Not at the extremes: past 1e21 JavaScript's `toFixed` takes the
+/// exponent form where Rust writes every digit, and at exact ties such as
+/// 0.25 it rounds up where Rust rounds to even.)
+#[wasm_bindgen_test]
+fn crossing_lines_read_as_the_cores() {
+    let cases: [(Unit, &[(f64, f64)]); 8] = [
+        (Unit::None, &[(3.0, 2.5), (-8.0, -7.0), (0.1, 0.0)]),
+        (Unit::Percent, &[(93.46, 90.0), (100.0, 99.96), (-0.04, -5.0)]),
+        (
+            Unit::Bytes,
+            &[
+                (1023.0, 1000.5),
+                (1_610_612_736.0, 1024.0),
+                (-3.0 * 1024.0 * 1024.0, -4e18),
+                (f64::INFINITY, 0.0),
+            ],
+        ),
+        (Unit::Seconds, &[(1e15, 999_999_999_999_999.0), (0.05, 0.0)]),
+        (Unit::Milliseconds, &[(150.0, 100.0), (250.75, 200.2)]),
+        (Unit::Celsius, &[(41.0, 40.5), (-40.0, -39.95)]),
+        (Unit::Hertz, &[(-24.0, -30.0), (24.0, 30.0)]),
+        (Unit::Volts, &[(3.3, 3.0), (12.0, 5.0)]),
+    ];
+    let vitals = quiet();
+    let mut ours = vitals_core::Registry::<32, 0>::new();
+    let mut ring = Ring::new(vec![0u8; 16 * 1024], Policy::DropNewest);
+    for (unit, pairs) in cases {
+        for (i, &(value, threshold)) in pairs.iter().enumerate() {
+            // A metric and rule of its own (`below` for a threshold above the value).
+            let name = format!("app.{}.{i}", unit.as_str());
+            let metric = ours.register(&name, unit, MetricKind::Gauge).unwrap();
+            vitals.metric(&name.as_str().into(), &(threshold - 1.0).into(), &unit.as_str().into()).unwrap();
+            let below = threshold > value;
+            vitals
+                .add_rule(&js(&format!("{{ metric: '{name}', warn: {threshold:e}, below: {below} }}")))
+                .unwrap();
+            vitals.metric(&name.as_str().into(), &value.into(), &JsValue::UNDEFINED).unwrap();
+            let crossing = vitals_core::Crossing {
+                series: metric.series(),
+                from: None,
+                to: Some(Level::Warn),
+                value,
+                threshold,
+            };
+            let direction = if below { vitals_core::Direction::Below } else { vitals_core::Direction::Above };
+            vitals_core::write_crossing(&mut ring, 0, direction, &crossing, &ours);
+        }
+    }
+    let theirs: Vec<String> = ring
+        .iter()
+        .filter_map(|e| match e.kind {
+            EntryKind::Log(log) => Some(String::from_utf8(log.message.to_vec()).unwrap()),
+            _ => None,
+        })
+        .collect();
+    let lines: Vec<String> =
+        entries(&vitals, "{ type: 'log' }").iter().map(|e| text(e, "message").unwrap()).collect();
+    assert_eq!(lines, theirs);
+    assert_eq!(lines.len(), 20, "{lines:?}");
+}
+
 #[wasm_bindgen_test]
 fn sample_stores_browser_metrics_and_never_throws() {
     let vitals = quiet();
