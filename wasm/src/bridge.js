@@ -308,15 +308,15 @@ class Rows {
     this.at += n;
     return s;
   }
-  // name, id, unit, instance, label → metric, unit?, instance?, label?
+  // name, id, unit code, instance, label → metric, unit?, instance?, label?
   series(o) {
     const name = this.text();
     const id = this.u16();
-    const unit = this.text();
+    const unit = this.u8();
     const instance = this.u16();
     const label = this.text();
     o.metric = name || `metric#${id}`;
-    if (unit) o.unit = unit;
+    if (unit) o.unit = UNITS[unit][0];
     if (instance) o.instance = instance;
     if (label) o.label = label;
   }

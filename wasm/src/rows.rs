@@ -14,7 +14,7 @@
 //! A list of names (`metricNames`) is text after text.
 //!
 //! A series is the metric's name (text, empty when unknown), id (`u16`),
-//! unit (text, empty for none), instance (`u16`) and label (text). Numbers
+//! unit (`u8`, the core's `Unit::code`), instance (`u16`) and label (text). Numbers
 //! are little-endian; text is a `u16` length and UTF-8 bytes.
 
 use alloc::vec::Vec;
@@ -62,8 +62,7 @@ impl Rows {
         let info = names.describe(series.metric);
         self.text(info.map_or("", |i| i.name).as_bytes());
         self.u16(series.metric.0);
-        let unit = info.map_or(Unit::None, |i| i.unit);
-        self.text(if unit == Unit::None { b"" } else { unit.as_str().as_bytes() });
+        self.u8(info.map_or(Unit::None, |i| i.unit).code());
         self.u16(series.instance);
         self.text(names.instance_label(series).unwrap_or("").as_bytes());
     }
