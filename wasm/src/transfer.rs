@@ -5,9 +5,7 @@ use alloc::vec::Vec;
 use core::cell::Cell;
 
 use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
-use vitals_core::{
-    Cursor, Description, Entry, EntryKind, Event, MetricId, MetricNames, Policy, Registry, Ring, Series,
-};
+use vitals_core::{Cursor, Description, Entry, EntryKind, Event, MetricId, Policy, Registry, Ring, Series};
 
 /// Room for the names frames: 64 custom metrics and 32 labels, each a
 /// record of at most about 70 bytes.
@@ -102,12 +100,12 @@ impl ImportReport {
 /// dropped events are not copied (they describe the dump's own clock and
 /// sequence numbers), but its losses count in `lost`.
 ///
-/// Custom metric ids are the dump's own: a custom metric the dump names in
-/// a description record is registered here by that name (or found, when
-/// this registry has it already) and its samples and crossings take this
+/// Custom metric ids are the dump's own: each custom metric the dump names
+/// in a description record is registered here by that name (or found, when
+/// this registry has it already), and its samples and crossings take this
 /// registry's id, so they never show under another metric's name; its
 /// instance labels are taken in too. A custom id the dump does not name
-/// is kept as it is.
+/// (or that this registry has no room for) is kept as it is.
 pub(crate) fn import<B, const M: usize, const L: usize>(
     ring: &mut Ring<B>,
     registry: &mut Registry<M, L>,
@@ -117,27 +115,30 @@ where
     B: AsRef<[u8]> + AsMut<[u8]>,
 {
     // Two passes with one decoder type and one callback, so the decoder's
-    // code is in the module once: the dump's names first, then its entries.
-    let mut theirs: Registry<M, L> = Registry::new();
+    // code is in the module once: the dump's names first, each custom
+    // metric registered here and its id here noted against the dump's,
+    // then its entries.
+    let mut ours: Vec<(MetricId, MetricId)> = Vec::new();
     let learning = Cell::new(true);
     let mut report = ImportReport::default();
-    let ours = ring.anchor();
+    let anchor_here = ring.anchor();
     let mut on_item = |item: Decoded<'_>| match item {
         Decoded::Entry {
-            entry: Entry { kind: EntryKind::Describe(description @ Description::Metric { .. }), .. },
+            entry: Entry { kind: EntryKind::Describe(Description::Metric { metric, name, unit, kind }), .. },
             ..
-        } if learning.get() => {
-            let _ = theirs.learn(&description);
+        } if learning.get() && metric.is_custom() => {
+            if let Ok(id) = registry.register(name, unit, kind) {
+                match ours.iter_mut().find(|(theirs, _)| *theirs == metric) {
+                    Some(pair) => pair.1 = id,
+                    None => ours.push((metric, id)),
+                }
+            }
         }
         _ if learning.get() => {}
         Decoded::Entry { entry, anchor } => {
-            let mut ids = |metric: MetricId| match theirs.describe(metric) {
-                Some(info) if metric.is_custom() => {
-                    registry.register(info.name, info.unit, info.kind).unwrap_or(metric)
-                }
-                _ => metric,
-            };
-            let timestamp = match (anchor, ours) {
+            let ids =
+                |metric: MetricId| ours.iter().find(|(theirs, _)| *theirs == metric).map_or(metric, |p| p.1);
+            let timestamp = match (anchor, anchor_here) {
                 (Some(theirs), Some(ours)) => {
                     report.anchored = true;
                     (entry.timestamp_us as i64).wrapping_add(theirs).wrapping_sub(ours).max(0) as u64
