@@ -103,6 +103,9 @@ const UNITS = [
 // without U+FEFF, plus U+0085.
 const SPACE = /^(?:[^\S\uFEFF]|\x85)+|(?:[^\S\uFEFF]|\x85)+$/g;
 const KINDS = ["log", "metric", "event"];
+// Reset reasons by their code in the core (`ResetReason::as_str`); other
+// codes are "other".
+const REASONS = ["unknown", "power-on", "pin", "software", "watchdog", "brownout", "panic", "lockup"];
 
 function typeError(what, must) {
   return new TypeError(`${what} must be ${must}`);
@@ -365,7 +368,7 @@ function event(rows, o) {
     o.message = `${o.count} entries lost: the ring was full`;
   } else if (code === 1) {
     o.event = "boot";
-    o.reason = rows.text();
+    o.reason = REASONS[rows.u8()] ?? "other";
     o.message = `boot (${o.reason})`;
   } else if (code === 2) {
     o.event = "anchor";

@@ -7,7 +7,8 @@
 //!
 //! - log: level (`u8`), truncated (`u8`), target and message (text);
 //! - metric: series, value (`f64`);
-//! - event: code (`u8`) then dropped: count (`f64`) · boot: reason (text) ·
+//! - event: code (`u8`) then dropped: count (`f64`) · boot: reason (`u8`,
+//!   `ResetReason::code`) ·
 //!   anchor: Unix µs (`f64`) · threshold: series, value and threshold
 //!   (`f64`), from and to (`u8` level, 6 for OK) · 4: unknown.
 //!
@@ -107,7 +108,7 @@ impl Rows {
             }
             Event::Boot { reason } => {
                 self.u8(1);
-                self.text(reason.as_str().as_bytes());
+                self.u8(reason.code());
             }
             Event::Anchor { unix_us } => {
                 self.u8(2);

@@ -611,6 +611,28 @@ fn imported_names_and_labels_show_on_imported_entries() {
     assert_eq!(text(&sample, "label").as_deref(), Some("north"));
 }
 
+/// Boot events name their reason as the core's `ResetReason::as_str` does,
+/// for every code (`bridge.js` has the words).
+#[wasm_bindgen_test]
+fn boot_reasons_read_as_the_cores() {
+    let mut ring = Ring::new([0u8; 1024], Policy::OverwriteOldest);
+    for code in 0..=9 {
+        ring.push_event(code.into(), vitals_core::Event::Boot { reason: ResetReason::from_code(code) })
+            .unwrap();
+    }
+    let mut out = [0u8; 256];
+    let frame = encode_frame(&ring, &mut Cursor::new(), &mut out);
+    let vitals = quiet();
+    vitals.import_binary(&Uint8Array::from(&out[..frame.bytes]).into()).unwrap();
+    let reasons: Vec<String> = entries(&vitals, "{ type: 'event' }")
+        .iter()
+        .filter(|e| text(e, "event").as_deref() == Some("boot"))
+        .map(|e| text(e, "reason").unwrap())
+        .collect();
+    let theirs: Vec<&str> = (0..=9).map(|code| ResetReason::from_code(code).as_str()).collect();
+    assert_eq!(reasons, theirs);
+}
+
 #[wasm_bindgen_test]
 fn damaged_dumps_report_skips_and_gaps() {
     // A firmware-style dump: a core ring, no wall-clock anchor, with frames
