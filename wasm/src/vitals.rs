@@ -218,6 +218,8 @@ impl Vitals {
 }
 
 impl Vitals {
+    /// `_log` with its fault as an error: the entry's sequence number, or
+    /// NaN when the level filter left it out.
     fn log_into_ring(&self, level: u8, packed: u32) -> Result<f64, Fault> {
         let level = args::level(level);
         let mut state = self.state()?;
@@ -241,6 +243,11 @@ impl Vitals {
         Ok(seq.map_or(f64::NAN, |seq| seq as f64))
     }
 
+    /// `_call` with its fault as an error (its code, see `Fault::code`):
+    /// the call's number, or the length of the result it left in `out`,
+    /// whose address goes into the scratch buffer ([`Vitals::hand_over`]).
+    /// The arguments are copied out of the scratch buffer first, so nothing
+    /// JavaScript writes there during the call changes them.
     fn run(&self, what: u8, text_len: u32) -> Result<f64, f64> {
         let args = CallArgs::read(&self.scratch.try_borrow().map_err(|_| Fault::Busy)?[..], text_len);
         let n = |i: usize| args.number(i);
