@@ -526,7 +526,9 @@ const METHODS = {
     return rows(this, CALL.exportBinary, (ptr, len) => bytes.slice(ptr, ptr + len));
   },
   entries(query_) {
-    return rows(this, CALL.entries, (ptr, len) => entries(ptr + 8, len - 8, view.getFloat64(ptr, true)), query(query_));
+    // The ring's anchor first, then the rows.
+    const read = (ptr, len) => entries(ptr + 8, len - 8, view.getFloat64(ptr, true));
+    return rows(this, CALL.entries, read, query(query_));
   },
   metric(name, value, unit) {
     const seq = call(this, CALL.metric, [value, unitCode(name, value, unit)], name);
