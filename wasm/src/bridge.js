@@ -74,7 +74,7 @@ const FAULTS = [
   [TypeError, "metric name must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`"],
 ];
 
-// The error of a negative result `r` of `_log` or `_call` (see `Fault::code`).
+// The error of a negative result `r` of `_call` (see `Fault::code`).
 function fault(r, what) {
   const code = -r - 1;
   const [Kind, message] = FAULTS[code & 15];
@@ -417,7 +417,7 @@ function report(ptr, len) {
 // What `_call` does, by number: `mod call` in `vitals.rs`.
 const CALL = {
   stats: 0, metricNames: 1, exportBinary: 2, entries: 3, setLevel: 4, setConsole: 5, setTargetLevel: 6,
-  sample: 7, stop: 8, metric: 9, addRule: 10, importBinary: 11, scratch: 12, importBuffer: 13,
+  sample: 7, stop: 8, metric: 9, addRule: 10, importBinary: 11, scratch: 12, importBuffer: 13, log: 100,
 };
 
 // An instance's scratch buffer, kept on it: its address, and the room for
@@ -456,7 +456,8 @@ function rows(vitals, what, read, args) {
 // `log` and its helpers: the target and message checked, then written with
 // the time of the call into the instance's scratch buffer (Date.now() as
 // f64, then room for the target, then for the message), cut at a
-// character boundary when they do not fit; `_log` gets their lengths
+// character boundary when they do not fit; `_call(CALL.log + level)` gets
+// their lengths
 // (tlen | tcut << 10 | mlen << 11 | mcut << 21) and sets the buffer's
 // first byte when the entry is to go to the console too. One call into
 // the module, no allocation: the hot path of `vitals.info(target, message)`.
@@ -469,7 +470,7 @@ function logAt(vitals, level, target, message) {
   view.setFloat64(ptr, Date.now(), true);
   const t = put(target, ptr + 8, room[1]);
   const m = put(message, ptr + 8 + room[1], room[2]);
-  const seq = vitals._log(level, t | (m << 11));
+  const seq = vitals._call(CALL.log + level, t | (m << 11));
   if (seq < 0) throw fault(seq, "");
   fresh();
   if (bytes[ptr]) console[CONSOLE[level]](target ? `${target}: ${message}` : message);
@@ -477,8 +478,8 @@ function logAt(vitals, level, target, message) {
 }
 
 // The methods of `Vitals` written here (declared for TypeScript in
-// `lib.rs`): each checks its arguments and calls one of the module's
-// private exports: `_log`, and `_call` for the rest (see `call`).
+// `lib.rs`): each checks its arguments and calls the module's private
+// export, `_call` (see `call` and `logAt`).
 // The sampling timer of each instance that has one (`start`).
 const TIMERS = new WeakMap();
 // The class's own `free`, which `METHODS.free` calls after stopping the timer.

@@ -10,13 +10,14 @@
 //!
 //! - Each instance has a scratch buffer. `log` writes its target and
 //!   message there as UTF-8 (cut at a character boundary when they do not
-//!   fit) with the time of the call, then calls `_log` with their lengths
-//!   ([`LogArgs`]): no `malloc`/`free`, no copy, one boundary crossing, the
-//!   hot path of `vitals.info(target, message)`. The other methods write
-//!   their numbers and text there the same way and call `_call`
+//!   fit) with the time of the call, then calls the module's one private
+//!   export, `_call`, with the level and their lengths ([`LogArgs`]): no
+//!   `malloc`/`free`, no copy, one boundary crossing, the hot path of
+//!   `vitals.info(target, message)`. The other methods write their numbers
+//!   and text there the same way and call `_call` with their own number
 //!   ([`CallArgs`]); a dump to import goes into a buffer the module lends
 //!   for it.
-//! - `_log` and `_call` return one `f64`: a number (NaN for `undefined`), a
+//! - `_call` returns one `f64`: a number (NaN for `undefined`), a
 //!   fault as a negative number (see `fault.rs`), or the length of a
 //!   result in bytes (rows, counters, a dump) whose address is in the
 //!   scratch buffer's first 4 bytes, read by `bridge.js` before its next

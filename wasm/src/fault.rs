@@ -1,7 +1,7 @@
 //! Every error the module throws, by number. The messages are in `FAULTS`
 //! in `bridge.js`, in the same order, so the module carries none of their
 //! text: `$` in a message is filled with the text argument of the call,
-//! `%` with a detail the fault carries (a unit). `_log` and `_call` return
+//! `%` with a detail the fault carries (a unit). `_call` returns
 //! a fault as a negative number ([`Fault::code`]), which `bridge.js`
 //! throws; the constructor throws its own ([`Fault::error`]). (Wrong
 //! arguments are found and thrown by the checks in `bridge.js`: see
@@ -45,7 +45,7 @@ pub(crate) enum Fault {
 }
 
 impl Fault {
-    /// The fault as `_log` and `_call` return it: −1 − (its number + 16 ×
+    /// The fault as `_call` returns it: −1 − (its number + 16 ×
     /// `detail`), `detail` being a unit's code for [`Fault::UnitMismatch`]
     /// and 0 otherwise. Results that are not faults are never negative.
     pub(crate) fn code(self, detail: u8) -> f64 {

@@ -24,9 +24,9 @@
 //! The methods of the class are written in JavaScript (`src/bridge.js`),
 //! where they are smaller than exports of the module: they check their
 //! arguments, write them into the instance's scratch buffer in the
-//! module's memory (numbers, and text as UTF-8) and call one of two
-//! private exports, `_log` and `_call` (for the rest), which answer with
-//! a number (see `bridge.rs`). They are added to `Vitals.prototype` when
+//! module's memory (numbers, and text as UTF-8) and call the module's one
+//! private export, `_call`, by number, which answers with a number (see
+//! `bridge.rs`). They are added to `Vitals.prototype` when
 //! the first instance is made, and declared in the `.d.ts` (an
 //! `interface Vitals` merged with the class). From Rust, call them through the instance as a `JsValue`.
 //! The sampling timer of `start` is JavaScript's too (`setInterval` with a

@@ -134,7 +134,7 @@ pub struct Vitals {
     state: Rc<RefCell<State>>,
     /// Where `log` has JavaScript write the target and message. Apart from
     /// `State`, so JavaScript writes it only when nothing borrows it: never
-    /// during a call into the module (`_log` reads it without calling out).
+    /// during a call into the module (`log` reads it without calling out).
     scratch: RefCell<[u8; SCRATCH_LEN]>,
 }
 
@@ -192,34 +192,32 @@ impl Vitals {
         Ok(Vitals::handle(state))
     }
 
-    /// Stores the log entry that `log` and `trace` … `critical` in
-    /// `bridge.js` wrote into this instance's scratch buffer (see
-    /// `bridge::LogArgs`; `packed` holds the lengths) at `level`, 0 (trace) to 5
-    /// (critical); its sequence number, or `undefined` when the level filter
-    /// left it out (NaN here), or a fault (see `bridge.rs`). The buffer's
-    /// first byte is then 1 when the entry is to be mirrored to the
-    /// console, else 0.
-    #[wasm_bindgen(js_name = _log, skip_typescript)]
-    pub fn log_at(&self, level: u8, packed: u32) -> f64 {
-        self.log_into_ring(level, packed).unwrap_or_else(|fault| fault.code(0))
-    }
-
-    /// The class but `log` and its helpers, by number (`what`, one of
-    /// `mod call`'s): counters, names, the wire format and entries; metrics
-    /// and rules; level filters; the sampler. The arguments, checked by
-    /// `bridge.js` whose methods call this, are in the scratch buffer (see
-    /// `bridge::CallArgs`; `text_len` is the length of the text, the UTF-8
-    /// of `text` in `mod call`'s descriptions); the result is as
+    /// The class's methods by number (`what`, one of `mod call`'s), called
+    /// by `bridge.js` after it checked their arguments; the result is as
     /// `bridge.rs` describes.
+    ///
+    /// - [`call::LOG`] + a level, 0 (trace) to 5 (critical): stores the log
+    ///   entry that `log` and `trace` … `critical` wrote into this
+    ///   instance's scratch buffer (see `bridge::LogArgs`; `arg` holds the
+    ///   lengths); its sequence number, or NaN (`undefined`) when the level
+    ///   filter left it out. The buffer's first byte is then 1 when the
+    ///   entry is to be mirrored to the console, else 0. The hot path, first.
+    /// - The others: counters, names, the wire format and entries; metrics
+    ///   and rules; level filters; the sampler. Their arguments are in the
+    ///   scratch buffer (see `bridge::CallArgs`; `arg` is the length of the
+    ///   text, the UTF-8 of `text` in `mod call`'s descriptions).
     #[wasm_bindgen(js_name = _call, skip_typescript)]
-    pub fn call(&self, what: u8, text_len: u32) -> f64 {
-        self.run(what, text_len).unwrap_or_else(|fault| fault)
+    pub fn call(&self, what: u8, arg: u32) -> f64 {
+        if let Some(level) = what.checked_sub(call::LOG) {
+            return self.log_into_ring(level, arg).unwrap_or_else(|fault| fault.code(0));
+        }
+        self.run(what, arg).unwrap_or_else(|fault| fault)
     }
 }
 
 impl Vitals {
-    /// `_log` with its fault as an error: the entry's sequence number, or
-    /// NaN when the level filter left it out.
+    /// `log` (see [`Vitals::call`]) with its fault as an error: the entry's
+    /// sequence number, or NaN when the level filter left it out.
     fn log_into_ring(&self, level: u8, packed: u32) -> Result<f64, Fault> {
         let level = args::level(level);
         let mut state = self.state()?;
@@ -378,6 +376,9 @@ mod call {
     /// The address of a buffer of the first number's bytes, where
     /// `importBinary` copies the dump before calling [`IMPORT_BINARY`].
     pub(crate) const IMPORT_BUFFER: u8 = 13;
+    /// `log(level, target, message)` at level `what - LOG`: the numbers
+    /// from here up.
+    pub(crate) const LOG: u8 = 100;
 }
 
 /// `entries(query)`: stored entries, oldest first, as plain objects: those
