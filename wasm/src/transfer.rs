@@ -153,10 +153,6 @@ where
                     let series = Series::new(ids(sample.series.metric), sample.series.instance);
                     ring.push_metric(timestamp, series, sample.value)
                 }
-                EntryKind::Event(Event::Threshold(mut crossing)) => {
-                    crossing.series.metric = ids(crossing.series.metric);
-                    ring.push_event(timestamp, Event::Threshold(crossing))
-                }
                 EntryKind::Event(Event::Dropped { count }) => {
                     report.lost += count;
                     return;
@@ -168,7 +164,12 @@ where
                 }
                 // The dump's own clock; its metric names were read first.
                 EntryKind::Event(Event::Anchor { .. }) | EntryKind::Describe(_) => return,
-                EntryKind::Event(event) => ring.push_event(timestamp, event),
+                EntryKind::Event(mut event) => {
+                    if let Event::Threshold(crossing) = &mut event {
+                        crossing.series.metric = ids(crossing.series.metric);
+                    }
+                    ring.push_event(timestamp, event)
+                }
                 // No other kind exists yet; one a later core adds is not taken.
                 _ => return,
             };
