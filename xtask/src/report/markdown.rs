@@ -613,34 +613,34 @@ fn browser_notes(r: &Results) -> String {
         "- Vitals' module carries the whole API (ring, sampler, wire codec, threshold rules, each \
          instance's state); the peers only forward log lines to `console`. The `Vitals` class's \
          methods are written in `bridge.js` (argument checks with the same `TypeError`/`RangeError` \
-         messages, the sampling timer, console mirroring) over two private exports: `_log`, the hot \
-         path, and `_call` for the rest, by number. Arguments go into each instance's scratch buffer \
-         in the module's memory (numbers, and text as UTF-8) and each call answers with one number: a \
+         messages, the sampling timer, console mirroring) over one private export, `_call`, by \
+         number (`log` first, the hot path). Arguments go into each instance's scratch buffer in the \
+         module's memory (numbers, and text as UTF-8) and each call answers with one number: a \
          value, a fault that `bridge.js` throws, or the length of a result (entry rows, counters, a \
          dump) left in memory for it to read; no JavaScript value crosses for them. Values in \
          threshold lines are written by `bridge.js` by the core's `format::Value` rules (a test \
          holds every unit's lines to the core's own), and units and reset reasons cross as codes. \
          The JavaScript row shows what that moved out of the module. By hand on 2026-11-24 at \
-         32.8 KB (`twiggy top` of a build with names kept): `_call` with the bodies it inlines \
-         6.1 KB, record parsing 1.7 KB, sampling with rules 1.7 KB, the constructor 1.6 KB, the wire \
-         decoder 1.4 KB, the store path 1.1 KB, the import's handling of each entry 1.0 KB, the \
-         frame encoder 0.9 KB, `_log` 0.8 KB, the ring's event, metric and log pushes 0.8, 0.8 and \
-         0.6 KB; data 2.2 KB (the metric catalog and browser metric names, level words, and about \
+         32.5 KB (`twiggy top` of a build with names kept): `_call` with the bodies it inlines \
+         (`log` among them) 6.9 KB, record parsing 1.7 KB, sampling with rules 1.7 KB, the \
+         constructor 1.6 KB, the wire decoder 1.4 KB, the store path 1.1 KB, the import's handling \
+         of each entry 0.9 KB, the frame encoder 0.9 KB, the ring's event, metric and log pushes \
+         0.8, 0.8 and 0.6 KB; data 2.2 KB (the metric catalog and browser metric names, level words, and about \
          0.45 KB that `core` and `alloc` leave behind for panic messages nothing prints: a digit \
          table, source paths; cutting those bytes out of the module by hand takes 0.36 KB off the \
          gzipped size; a stable toolchain has no switch to leave them out, nightly's \
-         `panic_immediate_abort` is meant to, not tried). Leaving one operation out at a time costs (gzipped) \
-         `importBinary` 1.6 KB, `exportBinary` 1.1 KB, `entries` 0.5 KB, `sample` 0.4 KB, \
+         `panic_immediate_abort` is meant to, not tried). Leaving one operation out at a time \
+         costs (gzipped, at 32.8 KB) `importBinary` 1.6 KB, `exportBinary` 1.1 KB, `entries` 0.5 KB, `sample` 0.4 KB, \
          `addRule` 0.4 KB, `stats` 0.3 KB. From 101.7 KB: browser APIs read in JS, entries crossing \
          as packed bytes, no `core::fmt` code, a `no_std` page build, no panic sites in the core, \
          every method but the constructor in `bridge.js` over two exports, the timer in \
          JavaScript; then (40.7 to 35.6 KB) no text handling of filter specs for \
          `setTargetLevel`, readings and labels stored as they are read, an in-place COBS decoder \
          of our own, fixed-size argument arrays, fewer iterator adaptors, the firmware-driven cuts \
-         of the ring and encoder; then (35.6 to 32.8 KB) the scratch-buffer calls, value text in \
-         JavaScript, codes for units and reset reasons, no `copy_from_slice` (its panic message), \
-         the import's id list in place of a second registry, and the two metadata sections \
-         stripped.\n",
+         of the ring and encoder; then (35.6 to 32.5 KB) the scratch-buffer calls, one export, \
+         value text in JavaScript, codes for units and reset reasons, no `copy_from_slice` (its \
+         panic message), the import's id list in place of a second registry, and the two metadata \
+         sections stripped.\n",
     );
     out
 }
