@@ -571,9 +571,13 @@ fn browser_rows(r: &Results) -> Vec<Row> {
             show(js, Unit::Ns),
         )
         .check(Check::at_most("≤ 300 ns", js, 300.0)),
-        Row::new("ring push inside wasm (Chromium), median of 21 rounds of 100 000", show(wasm, Unit::Ns))
-            .peer("the same natively", show(native, Unit::Ns), vs(wasm, native, FASTER, "native"))
-            .check(Check::within("within 3× native", wasm, native, 3.0)),
+        Row::new(
+            "ring push inside wasm (Chromium), median of 21 rounds of 100 000 after 10 untimed \
+             (each round a call of its own, so V8 runs its optimised code)",
+            show(wasm, Unit::Ns),
+        )
+        .peer("the same natively", show(native, Unit::Ns), vs(wasm, native, FASTER, "native"))
+        .check(Check::within("within 3× native", wasm, native, 3.0)),
     ]
 }
 
