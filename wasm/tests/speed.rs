@@ -8,7 +8,7 @@
 //! cargo test --release --target wasm32-unknown-unknown -p vitals-wasm --test speed -- --ignored --nocapture
 //! cargo test --release -p vitals-wasm --test speed -- --ignored --nocapture
 //! ```
-//! (`cargo xtask web bench` runs both.)
+//! (`cargo xtask bench` runs both, three times each, alternating.)
 
 use vitals_core::{Level, MetricId, Policy, Ring};
 
@@ -17,7 +17,7 @@ const PUSHES: u64 = 100_000;
 /// Timed rounds; the median is reported.
 const ROUNDS: usize = 21;
 /// Rounds run first and not timed.
-const WARM_UP: usize = 10;
+const WARM_UP: usize = 60;
 
 /// The ring a round pushes into.
 type BenchRing = Ring<Box<[u8]>>;

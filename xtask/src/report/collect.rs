@@ -148,9 +148,9 @@ impl Results {
         };
         found.footprint_series = series.as_deref().map(footprint_series).unwrap_or_default();
         found.wasm_sizes = sizes.as_deref().map(wasm_sizes).unwrap_or_default();
-        found.js_log_call_ns = browser.as_deref().and_then(|t| ns_after(t, "log call from JavaScript:"));
-        found.wasm_push_ns = browser.as_deref().and_then(|t| ns_after(t, "ring push, wasm:"));
-        found.native_push_ns = native.as_deref().and_then(|t| ns_after(t, "ring push, native:"));
+        found.js_log_call_ns = browser.as_deref().and_then(|t| ns_median(t, "log call from JavaScript:"));
+        found.wasm_push_ns = browser.as_deref().and_then(|t| ns_median(t, "ring push, wasm:"));
+        found.native_push_ns = native.as_deref().and_then(|t| ns_median(t, "ring push, native:"));
         if let Some(md) = firmware {
             found.firmware = firmware_targets(&md);
             found.wire = wire(&md);
@@ -259,9 +259,17 @@ fn ring_density(text: &str) -> Option<(f64, f64)> {
     Some((line_field(text, prefix, prefix)?, line_field(text, prefix, "samples_held")?))
 }
 
-/// The number before ` ns` after `marker` (`ring push, wasm: 30.5 ns (...)`).
-pub(crate) fn ns_after(text: &str, marker: &str) -> Option<f64> {
-    let line = text.lines().find(|l| l.contains(marker))?;
+/// The median of the numbers before ` ns` after `marker` (`ring push,
+/// wasm: 30.5 ns (...)`) on every line that has it: one line per run of a
+/// speed test; the lower middle one of an even count.
+pub(crate) fn ns_median(text: &str, marker: &str) -> Option<f64> {
+    let mut values: Vec<f64> = text.lines().filter_map(|line| ns_on(line, marker)).collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len().checked_sub(1)? / 2).copied()
+}
+
+/// The number before ` ns` after `marker` on `line`.
+fn ns_on(line: &str, marker: &str) -> Option<f64> {
     let after = &line[line.find(marker)? + marker.len()..];
     let value = after.split_whitespace().next()?;
     after.split_whitespace().nth(1).filter(|unit| *unit == "ns")?;
@@ -439,10 +447,14 @@ mod tests {
         assert_eq!(line_field(text, "sample/sysinfo_full", "median"), None);
         let speed = "running 2 tests\nlog call from JavaScript: 250.5 ns (median of 21 rounds of 20000)\n\
                      ring push, wasm: 30.5 ns (median)\n";
-        assert_eq!(ns_after(speed, "log call from JavaScript:"), Some(250.5));
-        assert_eq!(ns_after(speed, "ring push, wasm:"), Some(30.5));
-        assert_eq!(ns_after(speed, "ring push, native:"), None);
-        assert_eq!(ns_after("ring push, wasm: 3 ms", "ring push, wasm:"), None, "only ns");
+        assert_eq!(ns_median(speed, "log call from JavaScript:"), Some(250.5));
+        assert_eq!(ns_median(speed, "ring push, wasm:"), Some(30.5));
+        assert_eq!(ns_median(speed, "ring push, native:"), None);
+        assert_eq!(ns_median("ring push, wasm: 3 ms", "ring push, wasm:"), None, "only ns");
+        let runs = "ring push, wasm: 41.0 ns\nother\nring push, wasm: 30.5 ns\nring push, wasm: 62.0 ns\n";
+        assert_eq!(ns_median(runs, "ring push, wasm:"), Some(41.0));
+        assert_eq!(ns_median("ring push, wasm: 9 ns\nring push, wasm: 7 ns", "ring push, wasm:"), Some(7.0));
+        assert_eq!(ns_median("nothing", "ring push, wasm:"), None);
     }
 
     #[test]

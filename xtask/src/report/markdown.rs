@@ -567,13 +567,15 @@ fn browser_rows(r: &Results) -> Vec<Row> {
         gz_row.check(Check::at_most("≤ 16 KiB", gz, 16.0 * 1024.0)),
         js_row,
         Row::new(
-            "a `log` call from JavaScript (`vitals.info(target, message)`), median of 21 rounds of 20 000",
+            "a `log` call from JavaScript (`vitals.info(target, message)`), median of 3 runs, each the \
+             median of 21 rounds of 20 000",
             show(js, Unit::Ns),
         )
         .check(Check::at_most("≤ 300 ns", js, 300.0)),
         Row::new(
-            "ring push inside wasm (Chromium), median of 21 rounds of 100 000 after 10 untimed \
-             (each round a call of its own, so V8 runs its optimised code)",
+            "ring push inside wasm (Chromium), median of 3 runs alternating with the native ones, \
+             each the median of 21 rounds of 100 000 after 60 untimed (each round a call of its own, \
+             so V8 runs its optimised code)",
             show(wasm, Unit::Ns),
         )
         .peer("the same natively", show(native, Unit::Ns), vs(wasm, native, FASTER, "native"))
