@@ -586,6 +586,14 @@ fn export_then_import_round_trips() {
     };
     assert_eq!(values("app.queue"), [Some(17.0)]);
     assert_eq!(values("other.thing"), [Some(5.0)]);
+    // An empty dump right after a call that left rows in the module: an
+    // empty report, nothing stored.
+    let before = entries(&d, "undefined").len();
+    let report = d.import_binary(&Uint8Array::new_with_length(0).into()).unwrap();
+    for field in ["imported", "refused", "frames", "badFrames", "skippedBytes", "gaps", "lost"] {
+        assert_eq!(num(&report, field), 0.0, "{field}");
+    }
+    assert_eq!(entries(&d, "undefined").len(), before);
 }
 
 #[wasm_bindgen_test]
