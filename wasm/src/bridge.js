@@ -577,6 +577,10 @@ const METHODS = {
   free() {
     clearInterval(TIMERS.get(this));
     TIMERS.delete(this);
+    // The scratch buffer goes with the instance: a later call asks for it
+    // again, and the module throws, before anything is written to memory
+    // that may be someone else's by then.
+    delete this[SCRATCH];
     freeModule.call(this);
   },
 };

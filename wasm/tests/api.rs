@@ -426,6 +426,25 @@ async fn free_stops_the_timer_too() {
     // to call it (a tick would throw inside the timer instead).
     assert!(vitals.sample().is_err());
     sleep(100).await;
+    // Nor does a freed instance's `log` write its arguments into memory
+    // that may be another's by now: the address of its scratch buffer,
+    // kept on the object since its first call, goes with it.
+    let scratch_kept = |object: &JsValue| {
+        let symbols = Object::get_own_property_symbols(&Object::from(object.clone()));
+        symbols
+            .iter()
+            .filter_map(|s| s.dyn_into::<js_sys::Symbol>().ok()?.description())
+            .any(|d| d == "vitals.scratch")
+    };
+    let next = quiet();
+    next.info(&"app".into(), &"kept".into()).unwrap();
+    assert!(scratch_kept(&next.0), "kept after a call");
+    assert!(!scratch_kept(&vitals.0), "gone after free");
+    assert!(vitals.info(&"app".into(), &"after free".into()).is_err());
+    assert!(!scratch_kept(&vitals.0));
+    let messages: Vec<String> =
+        entries(&next, "{ type: 'log' }").iter().filter_map(|e| text(e, "message")).collect();
+    assert_eq!(messages, ["kept"]);
     std::mem::forget(vitals); // already freed
 }
 
