@@ -129,13 +129,17 @@ pub(crate) fn test_steps(bless: bool) -> Vec<Step> {
 /// runner, `DEFMT_LOG`) applies, with its own target directory whatever
 /// `CARGO_TARGET_DIR` says.
 fn firmware_cargo() -> Cmd {
-    Cmd::cargo()
-        .dir(firmware_dir())
-        .env("CARGO_TARGET_DIR", firmware_dir().join("target").display().to_string())
+    Cmd::cargo().dir(firmware_dir()).env("CARGO_TARGET_DIR", target_dir().display().to_string())
 }
 
 fn firmware_dir() -> PathBuf {
     workspace::root().join(FIRMWARE_DIR)
+}
+
+/// The firmware's build cache, which the suite may clear once the firmware
+/// steps are done (see `disk::make_room`).
+pub(crate) fn target_dir() -> PathBuf {
+    firmware_dir().join("target")
 }
 
 /// Builds the size probes for each of [`FOOTPRINT_TARGETS`], measures their

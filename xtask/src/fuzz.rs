@@ -34,6 +34,9 @@ pub(crate) const SMOKE_SECS: u64 = 20;
 /// The fuzz crate, its own workspace.
 const FUZZ_DIR: &str = "fuzz";
 
+/// The target `cargo fuzz` builds for (the host's), a directory of its cache.
+const HOST_TARGET: &str = "x86_64-unknown-linux-gnu";
+
 /// An input slower than this many seconds is a finding (a hang).
 const UNIT_TIMEOUT_SECS: u64 = 10;
 
@@ -108,6 +111,13 @@ fn cargo_fuzz_args(subcommand: &str) -> Vec<String> {
 /// The fuzz crate's own target directory.
 fn fuzz_target_dir() -> PathBuf {
     workspace::root().join(FUZZ_DIR).join("target")
+}
+
+/// The fuzz builds' caches, which the suite may clear once the smoke run is
+/// done (see `disk::make_room`); the corpus beside them stays.
+pub(crate) fn build_caches() -> Vec<PathBuf> {
+    let dir = fuzz_target_dir();
+    vec![dir.join(HOST_TARGET), dir.join("release")]
 }
 
 /// Builds every target.

@@ -6,6 +6,7 @@
 mod bench;
 mod cli;
 mod command;
+mod disk;
 mod error;
 mod firmware;
 mod footprint;
@@ -34,6 +35,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if matches!(action, Action::Test(_) | Action::Bench { .. }) {
+        keep_builds_lean();
+    }
     let summary = match action {
         Action::Test(options) => suite::run(options),
         Action::Bench { report_only } => bench::run(report_only),
@@ -49,5 +53,15 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Turns off cargo's incremental compilation for every cargo the run starts,
+/// unless the caller chose: its caches (gigabytes under `target/*/incremental`)
+/// only speed up the next edit-and-rebuild of a workspace crate, which a
+/// suite or bench run is not. Done first, before any thread is started.
+fn keep_builds_lean() {
+    if std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        std::env::set_var("CARGO_INCREMENTAL", "0");
     }
 }

@@ -47,6 +47,12 @@ impl Step {
         self
     }
 
+    /// Adds a function to call before the tasks added so far.
+    pub(crate) fn first(mut self, f: impl FnOnce() -> Result<()> + 'static) -> Self {
+        self.tasks.insert(0, Task::Call(Box::new(f)));
+        self
+    }
+
     /// Marks the step as not to run when `reason` is `Some`; the summary shows why.
     pub(crate) fn skip_if(mut self, reason: Option<&str>) -> Self {
         self.skip = reason.map(str::to_owned);
@@ -153,6 +159,7 @@ pub(crate) fn run_all(steps: Vec<Step>) -> Summary {
                 Outcome::Passed
             }
             Err(e) => {
+                let e = crate::disk::explain(e);
                 eprintln!("\nerror: step `{name}` failed after {:.1} s: {e}", elapsed.as_secs_f64());
                 failed_step = Some(name.clone());
                 Outcome::Failed

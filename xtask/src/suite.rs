@@ -2,9 +2,11 @@
 //! of steps: format, lints, tests, the no_std build matrix, the link check,
 //! a fuzz smoke run, and Miri.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::command::Cmd;
+use crate::disk::{self, GIB};
 use crate::setup::{apt, rustup};
 use crate::steps::{self, Step, Summary};
 use crate::workspace;
@@ -100,6 +102,7 @@ fn plan(options: TestOptions) -> Vec<Step> {
 
     let mut plan = vec![
         Step::new("setup").call(move || {
+            println!("{}", disk::report());
             rustup::ensure_components(None, &["rustfmt", "clippy"])?;
             apt::ensure_apt(APT_PACKAGES)?;
             if needs_targets {
@@ -186,10 +189,17 @@ fn plan(options: TestOptions) -> Vec<Step> {
     }
     plan.extend(crate::web::test_steps().into_iter().map(|step| step.skip_if(quick)));
     plan.extend(crate::firmware::test_steps(options.bless).into_iter().map(|step| step.skip_if(quick)));
-    plan.push(tsan_step().skip_if(quick));
-    plan.push(crate::fuzz::smoke_step().skip_if(quick));
+    plan.push(
+        tsan_step().first(|| disk::make_room(LATE_STEP_ROOM, &spent_caches(Late::Tsan))).skip_if(quick),
+    );
+    plan.push(
+        crate::fuzz::smoke_step()
+            .first(|| disk::make_room(LATE_STEP_ROOM, &spent_caches(Late::Fuzz)))
+            .skip_if(quick),
+    );
     plan.push(
         Step::new("miri")
+            .call(|| disk::make_room(LATE_STEP_ROOM, &spent_caches(Late::Miri)))
             .run(
                 Cmd::cargo()
                     .args(["+nightly", "miri", "test", "-p", CORE, "--features", MIRI_FEATURES])
@@ -211,6 +221,43 @@ fn plan(options: TestOptions) -> Vec<Step> {
     plan
 }
 
+/// Room each of the three nightly steps at the end makes before it builds:
+/// each writes a cache of its own of 0.5 to 0.8 GiB.
+const LATE_STEP_ROOM: u64 = 2 * GIB;
+
+/// The nightly steps at the end of the suite, which build from scratch.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Late {
+    Tsan,
+    Fuzz,
+    Miri,
+}
+
+/// Build caches of the steps that have run by the time `step` does, in
+/// the order they are removed when the disk is short
+/// (`disk::make_room`): the other nightly builds first, then the
+/// firmware's and the cross builds, and the host build last.
+fn spent_caches(step: Late) -> Vec<PathBuf> {
+    let target = workspace::target_dir();
+    let mut dirs = Vec::new();
+    if step != Late::Tsan {
+        dirs.push(tsan_target_dir());
+    }
+    if step == Late::Miri {
+        dirs.extend(crate::fuzz::build_caches());
+    }
+    dirs.push(crate::firmware::target_dir());
+    dirs.push(workspace::root().join(LINK_CHECK_DIR).join("target"));
+    dirs.extend(NO_STD_TARGETS.iter().map(|t| target.join(t)));
+    dirs.push(target.join("debug"));
+    dirs
+}
+
+/// ThreadSanitizer's own target directory.
+fn tsan_target_dir() -> PathBuf {
+    workspace::target_dir().join("tsan")
+}
+
 /// The shared ring, the global level filter and the ring logger hammered
 /// from many threads (`tests/tests/shared_ring_threads.rs`) under
 /// ThreadSanitizer, with std rebuilt instrumented. Its own target directory:
@@ -221,7 +268,7 @@ fn tsan_step() -> Step {
             .args(["+nightly", "test", "-Zbuild-std", "--target", TSAN_TARGET])
             .args(["-p", "vitals-tests", "--test", "shared_ring_threads"])
             .env("RUSTFLAGS", "-Zsanitizer=thread")
-            .env("CARGO_TARGET_DIR", workspace::target_dir().join("tsan").display().to_string()),
+            .env("CARGO_TARGET_DIR", tsan_target_dir().display().to_string()),
     )
 }
 
