@@ -208,10 +208,27 @@ impl<const N: usize> TargetFilters<N> {
     }
 
     /// The filter that applies to `target`: the longest matching rule's, or the default.
-    pub fn level_for(&self, target: &str) -> LevelFilter {
+    ///
+    /// `target` is text or, as a ring stores it, bytes: matching compares
+    /// bytes, so a target need not be checked as UTF-8 first.
+    ///
+    /// ```
+    /// use vitals_core::{LevelFilter, TargetFilters};
+    ///
+    /// let filters = TargetFilters::<4>::parse("warn,app::net=debug").unwrap();
+    /// assert_eq!(filters.level_for("app::net::tcp"), LevelFilter::Debug);
+    /// assert_eq!(filters.level_for(b"app::net".as_slice()), LevelFilter::Debug);
+    /// assert_eq!(filters.level_for("app::network"), LevelFilter::Warn);
+    /// ```
+    pub fn level_for<T: AsRef<[u8]> + ?Sized>(&self, target: &T) -> LevelFilter {
+        self.level_for_bytes(target.as_ref())
+    }
+
+    fn level_for_bytes(&self, target: &[u8]) -> LevelFilter {
         let mut best: Option<&TargetRule> = None;
         for rule in &self.rules {
-            if prefix_matches(&rule.target, target) && best.is_none_or(|b| rule.target.len() > b.target.len())
+            if prefix_matches(rule.target.as_bytes(), target)
+                && best.is_none_or(|b| rule.target.len() > b.target.len())
             {
                 best = Some(rule);
             }
@@ -219,9 +236,10 @@ impl<const N: usize> TargetFilters<N> {
         best.map_or(self.default, |rule| rule.filter)
     }
 
-    /// Whether an entry at `level` from `target` passes.
-    pub fn enabled(&self, level: Level, target: &str) -> bool {
-        self.level_for(target).allows(level)
+    /// Whether an entry at `level` from `target` (text or bytes, as for
+    /// [`level_for`](Self::level_for)) passes.
+    pub fn enabled<T: AsRef<[u8]> + ?Sized>(&self, level: Level, target: &T) -> bool {
+        self.level_for_bytes(target.as_ref()).allows(level)
     }
 
     /// The most verbose filter any rule or the default allows: what a global
@@ -284,16 +302,16 @@ fn is_target_like(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'/' | b'-'))
 }
 
-fn prefix_matches(prefix: &str, target: &str) -> bool {
-    match target.strip_prefix(prefix) {
-        Some(rest) => {
-            // Bytes, not chars: a `char` pattern carries UTF-8 encoding code.
+fn prefix_matches(prefix: &[u8], target: &[u8]) -> bool {
+    // `get`, not `strip_prefix`: that one's `split_at` carries a formatted panic.
+    match (target.get(..prefix.len()), target.get(prefix.len()..)) {
+        (Some(head), Some(rest)) if head == prefix => {
             rest.is_empty()
-                || rest.starts_with("::")
-                || matches!(rest.as_bytes().first(), Some(b'.' | b'/'))
+                || rest.starts_with(b"::")
+                || matches!(rest.first(), Some(b'.' | b'/'))
                 || prefix.is_empty()
         }
-        None => false,
+        _ => false,
     }
 }
 

@@ -56,7 +56,7 @@ impl<'a> Fields<'a> {
     }
 
     fn text(self) -> Result<&'a str, RecordError> {
-        core::str::from_utf8(self.rest).map_err(|_| RecordError::BadField)
+        crate::bytes::utf8(self.rest).ok_or(RecordError::BadField)
     }
 }
 

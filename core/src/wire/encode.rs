@@ -1,5 +1,7 @@
 //! Writing ring contents as frames.
 
+use crate::entry::Description;
+use crate::record::{self, MAX_EVENT_RECORD};
 use crate::ring::{Cursor, Ring};
 use crate::varint;
 
@@ -82,6 +84,110 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
     }
 }
 
+/// Writes [`Description`]s (what custom metrics and instances are called)
+/// as frames of description records, without a ring to stage them in:
+/// what an export puts beside a ring's frames so a reader shows
+/// `browser.fps` rather than `metric#136`. As many go in a frame as fit;
+/// each finished frame is handed to `emit`. The records are numbered on
+/// from `first_seq` and all carry `timestamp_us`.
+///
+/// # Example
+///
+/// ```
+/// use vitals_core::wire::{DescriptionFrames, Decoded, Decoder, MAX_FRAME_LEN};
+/// use vitals_core::{Description, EntryKind, MetricId, MetricKind, Unit};
+///
+/// let mut dump = Vec::new();
+/// let mut buffer = [0u8; MAX_FRAME_LEN];
+/// let mut frames = DescriptionFrames::new(&mut buffer, 7, 1_000, |frame| dump.extend_from_slice(frame));
+/// let named = Description::Metric { metric: MetricId(130), name: "app.queue", unit: Unit::None, kind: MetricKind::Gauge };
+/// assert!(frames.push(&named));
+/// assert_eq!(frames.finish(), 1);
+///
+/// let mut seen = Vec::new();
+/// Decoder::new().feed(&dump, |item| {
+///     if let Decoded::Entry { entry, .. } = item {
+///         seen.push((entry.seq, entry.timestamp_us, matches!(entry.kind, EntryKind::Describe(d) if d == named)));
+///     }
+/// });
+/// assert_eq!(seen, [(7, 1_000, true)]);
+/// ```
+pub struct DescriptionFrames<'a, F: FnMut(&[u8])> {
+    frame: Frame<'a>,
+    emit: F,
+    /// The next record's sequence number.
+    seq: u64,
+    timestamp_us: u64,
+    /// Records in the frame being written.
+    entries: usize,
+    /// Records written into frames handed to `emit`.
+    written: usize,
+}
+
+impl<'a, F: FnMut(&[u8])> DescriptionFrames<'a, F> {
+    /// Frames written into `buffer` (at most [`MAX_FRAME_LEN`] of it is
+    /// used; [`MIN_FRAME_BUFFER`](super::MIN_FRAME_BUFFER) holds any
+    /// record), records numbered from `first_seq`.
+    pub fn new(buffer: &'a mut [u8], first_seq: u64, timestamp_us: u64, emit: F) -> Self {
+        let limit = buffer.len().min(MAX_FRAME_LEN);
+        let frame = Frame::new(buffer.get_mut(..limit).unwrap_or_default());
+        DescriptionFrames { frame, emit, seq: first_seq, timestamp_us, entries: 0, written: 0 }
+    }
+
+    /// Adds `description`: false, and nothing written or numbered, when it
+    /// breaks the rules in [`Description`] or cannot fit the buffer even in
+    /// a frame of its own.
+    pub fn push(&mut self, description: &Description<'_>) -> bool {
+        if !record::valid_description(description) {
+            return false;
+        }
+        let mut record = [0u8; MAX_EVENT_RECORD];
+        let len = record::write_description(&mut record, description, 0);
+        let raw = record.get(..len).unwrap_or_default();
+        if self.entries > 0 && !self.fits(self.frame.raw_len + len) {
+            self.flush();
+        }
+        if self.entries == 0 {
+            self.frame.push(&[VERSION, 0]);
+            self.frame.push_varint(self.seq);
+            self.frame.push_varint(self.timestamp_us);
+            if !self.fits(self.frame.raw_len + len) {
+                self.frame.reset();
+                return false;
+            }
+        }
+        self.frame.push(raw);
+        self.entries += 1;
+        self.seq += 1;
+        true
+    }
+
+    /// Hands the last frame to `emit`; the records written in all.
+    pub fn finish(mut self) -> usize {
+        self.flush();
+        self.written
+    }
+
+    /// Whether `raw` bytes, with the checksum, fit the buffer encoded.
+    fn fits(&self, raw: usize) -> bool {
+        encoded_max(raw + CRC_LEN) < self.frame.body.out.len()
+    }
+
+    /// Ends the frame being written, if any, and hands it to `emit`.
+    fn flush(&mut self) {
+        if self.entries == 0 {
+            return;
+        }
+        // `fits` allowed for the worst case, so this always holds.
+        if let Some(bytes) = self.frame.finish() {
+            (self.emit)(self.frame.body.out.get(..bytes).unwrap_or_default());
+            self.written += self.entries;
+        }
+        self.frame.reset();
+        self.entries = 0;
+    }
+}
+
 /// A frame being encoded in one pass: its checksum and
 /// its COBS body, written as the bytes come.
 struct Frame<'a> {
@@ -109,6 +215,15 @@ impl<'a> Frame<'a> {
         let mut field = [0u8; varint::MAX_LEN];
         let len = varint::write(value, &mut field);
         self.push(field.get(..len).unwrap_or_default());
+    }
+
+    /// Empties the frame for the next one, in the same buffer.
+    fn reset(&mut self) {
+        self.digest = checksum::Digest::new();
+        self.body.code_at = 0;
+        self.body.at = 1;
+        self.body.after_full = false;
+        self.raw_len = 0;
     }
 
     /// Appends the checksum and ends the frame: its length with the
@@ -188,10 +303,106 @@ impl<'a> Cobs<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::EntryKind;
     use crate::level::Level;
+    use crate::metric::{MetricId, MetricKind, Series, Unit};
     use crate::ring::Policy;
+    use crate::wire::{Decoded, Decoder, MIN_FRAME_BUFFER};
+    use std::format;
+    use std::string::String;
     use std::vec;
     use std::vec::Vec;
+
+    /// Every entry of `dump` as (seq, timestamp, label or name), and the
+    /// frames' count; fails on anything but entries.
+    fn described(dump: &[u8]) -> (Vec<(u64, u64, String)>, usize) {
+        let mut seen = Vec::new();
+        let mut decoder = Decoder::new();
+        decoder.feed(dump, |item| match item {
+            Decoded::Entry { entry, anchor: None } => {
+                let text = match entry.kind {
+                    EntryKind::Describe(Description::Label { label, .. }) => label,
+                    EntryKind::Describe(Description::Metric { name, .. }) => name,
+                    other => panic!("not a description: {other:?}"),
+                };
+                seen.push((entry.seq, entry.timestamp_us, text.into()));
+            }
+            other => panic!("{other:?}"),
+        });
+        (seen, dump.iter().filter(|&&b| b == 0).count())
+    }
+
+    /// Descriptions that take several frames are all written, numbered on
+    /// from the first sequence number, each frame within the buffer.
+    #[test]
+    fn descriptions_fill_as_many_frames_as_they_need() {
+        let labels: Vec<String> =
+            (0..300).map(|i| format!("instance-{i:03}-{}", "x".repeat(i % 30))).collect();
+        for buffer_len in [MIN_FRAME_BUFFER, 1000, MAX_FRAME_LEN, 2 * MAX_FRAME_LEN] {
+            let mut dump = Vec::new();
+            let mut longest = 0;
+            let mut buffer = vec![0u8; buffer_len];
+            let mut frames = DescriptionFrames::new(&mut buffer, 40, 9_000, |frame| {
+                longest = longest.max(frame.len());
+                dump.extend_from_slice(frame);
+            });
+            let metric = Description::Metric {
+                metric: MetricId(129),
+                name: "app.queue_depth",
+                unit: Unit::Bytes,
+                kind: MetricKind::Counter,
+            };
+            assert!(frames.push(&metric));
+            for (i, label) in labels.iter().enumerate() {
+                assert!(
+                    frames.push(&Description::Label { series: Series::new(MetricId(129), i as u16), label })
+                );
+            }
+            assert_eq!(frames.finish(), 301);
+            assert!(longest <= buffer_len.min(MAX_FRAME_LEN), "{longest} in {buffer_len}");
+            let (seen, frame_count) = described(&dump);
+            assert!(frame_count > 1, "{buffer_len}");
+            assert_eq!(seen.len(), 301);
+            assert_eq!(seen[0], (40, 9_000, "app.queue_depth".into()));
+            for (i, (seq, ts, label)) in seen[1..].iter().enumerate() {
+                assert_eq!((*seq, *ts, label), (41 + i as u64, 9_000, &labels[i]));
+            }
+        }
+    }
+
+    #[test]
+    fn a_description_breaking_the_rules_is_refused_and_not_numbered() {
+        let mut dump = Vec::new();
+        let mut buffer = [0u8; 512];
+        let mut frames = DescriptionFrames::new(&mut buffer, 0, 1, |frame| dump.extend_from_slice(frame));
+        let series = Series::new(MetricId(130), 1);
+        assert!(!frames.push(&Description::Label { series, label: "" }));
+        let bad_name = Description::Metric {
+            metric: MetricId(130),
+            name: "no spaces",
+            unit: Unit::None,
+            kind: MetricKind::Gauge,
+        };
+        assert!(!frames.push(&bad_name));
+        assert!(frames.push(&Description::Label { series, label: "eth0" }));
+        assert_eq!(frames.finish(), 1);
+        assert_eq!(described(&dump).0, [(0, 1, "eth0".into())]);
+    }
+
+    #[test]
+    fn a_buffer_too_small_for_any_frame_writes_nothing() {
+        let mut calls = 0;
+        let mut buffer = [0u8; 16];
+        let mut frames = DescriptionFrames::new(&mut buffer, 0, 0, |_| calls += 1);
+        let label =
+            Description::Label { series: Series::new(MetricId(130), 0), label: "a-long-enough-label" };
+        assert!(!frames.push(&label));
+        assert_eq!(frames.finish(), 0);
+        assert_eq!(calls, 0);
+        // No descriptions at all: no frame either.
+        let mut buffer = [0u8; MAX_FRAME_LEN];
+        assert_eq!(DescriptionFrames::new(&mut buffer, 0, 0, |_| panic!("empty frame")).finish(), 0);
+    }
 
     /// The hand-written COBS writes exactly what the `cobs` crate writes,
     /// across block boundaries (254-byte runs), zero bytes and frames

@@ -36,7 +36,7 @@ mod decode;
 mod encode;
 
 pub use decode::{DecodeError, DecodeStats, Decoded, Decoder};
-pub use encode::{encode_frame, EncodedFrame};
+pub use encode::{encode_frame, DescriptionFrames, EncodedFrame};
 
 /// The format version this crate writes. It reads this one and every
 /// older one (from [`OLDEST_VERSION`]).

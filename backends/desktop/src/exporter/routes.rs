@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use vitals_core::wire::{encode_frame, MAX_FRAME_LEN};
-use vitals_core::{format, Cursor, Policy, Ring};
+use vitals_core::wire::{encode_frame, DescriptionFrames, MAX_FRAME_LEN};
+use vitals_core::{format, Cursor};
 
 use super::MAX_ENTRIES;
 use crate::hub::Hub;
@@ -121,7 +121,7 @@ fn entries_text(hub: &Hub, since: u64, limit: usize) -> String {
 }
 
 /// The entries after `since` as wire-format frames (whole frames, so up to
-/// one frame's worth beyond `limit`), led by a frame of description records
+/// one frame's worth beyond `limit`), led by frames of description records
 /// naming the instances and custom metrics, numbered just before the first
 /// entry so the stream reads on without a gap.
 fn entries_wire(hub: &Hub, since: u64, limit: usize) -> Vec<u8> {
@@ -145,30 +145,23 @@ fn entries_wire(hub: &Hub, since: u64, limit: usize) -> Vec<u8> {
     out
 }
 
-/// One frame of what the hub's names say, numbered to end at `before`.
+/// Frames of what the hub's names say, numbered to end at `before`: as
+/// many frames as they take, so none is lost however many there are.
 fn descriptions(hub: &Hub, before: u64, frame: &mut [u8]) -> Vec<u8> {
     let mut count = 0u64;
     hub.with_names(|names| names.descriptions(|_| count += 1));
-    if count == 0 {
-        return Vec::new();
-    }
-    let mut ring = Ring::new(vec![0u8; MAX_FRAME_LEN], Policy::OverwriteOldest)
-        .starting_at(before.saturating_sub(count));
+    let mut out = Vec::new();
     let now = hub.now_us();
+    let mut frames = DescriptionFrames::new(frame, before.saturating_sub(count), now, |frame| {
+        out.extend_from_slice(frame)
+    });
     hub.with_names(|names| {
         names.descriptions(|description| {
-            let _ = ring.push_description(now, description);
+            frames.push(&description);
         })
     });
-    let mut out = Vec::new();
-    let mut cursor = Cursor::new();
-    loop {
-        let encoded = encode_frame(&ring, &mut cursor, frame);
-        out.extend_from_slice(&frame[..encoded.bytes]);
-        if !encoded.more {
-            return out;
-        }
-    }
+    frames.finish();
+    out
 }
 
 /// A response's status line and headers; for HEAD, these alone are sent.
@@ -201,4 +194,51 @@ pub(super) fn respond(
         stream.write_all(body)?;
     }
     stream.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use vitals_core::wire::{Decoded, Decoder};
+    use vitals_core::{Description, EntryKind, Level, MetricId, Series};
+
+    use super::*;
+    use crate::hub::HubConfig;
+
+    /// Every name goes out, however many: 500 instance labels take several
+    /// frames (a frame-sized staging ring once kept only the last ~100).
+    #[test]
+    fn a_dump_names_every_instance_however_many() {
+        let hub = Hub::new(&HubConfig { ring_bytes: 64 * 1024, ..HubConfig::default() });
+        hub.with_names(|names| {
+            for i in 0..500u16 {
+                names
+                    .set_label(
+                        Series::new(MetricId::CPU_CORE_USAGE, i),
+                        &format!("core-{i}-of-a-big-machine"),
+                    )
+                    .unwrap();
+            }
+        });
+        // Entries enough for the names to be numbered before the first one sent.
+        for _ in 0..600 {
+            hub.ring().with(|ring| ring.push_log(hub.now_us(), Level::Info, b"app", b"entry").unwrap());
+        }
+        let dump = entries_wire(hub, 598, 10);
+        let (mut labels, mut seqs, mut logs) = (0, Vec::new(), 0);
+        Decoder::new().feed(&dump, |item| match item {
+            Decoded::Entry { entry, .. } => {
+                seqs.push(entry.seq);
+                match entry.kind {
+                    EntryKind::Describe(Description::Label { .. }) => labels += 1,
+                    EntryKind::Log(_) => logs += 1,
+                    _ => {}
+                }
+            }
+            other => panic!("{other:?}"),
+        });
+        assert!(labels >= 500, "{labels} labels");
+        assert!((1..=10).contains(&logs), "{logs} entries");
+        // Numbered to end just before the ring's entries: no gap, no overlap.
+        assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "{seqs:?}");
+    }
 }
