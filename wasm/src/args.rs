@@ -10,6 +10,7 @@ use vitals_core::{Level, LevelFilter};
 use wasm_bindgen::JsValue;
 
 use crate::bridge::vitals_options;
+use crate::fault::Fault;
 
 /// A level filter from its number, 0 (trace) to 6 (off).
 pub(crate) fn filter(code: u8) -> LevelFilter {
@@ -30,9 +31,14 @@ pub(crate) struct Options {
     pub(crate) console: LevelFilter,
 }
 
-/// `options` of `new Vitals(options)`, with the defaults filled in.
+/// `options` of `new Vitals(options)`, with the defaults filled in; the
+/// error naming what is wrong with them otherwise.
 pub(crate) fn options(value: &JsValue) -> Result<Options, JsValue> {
-    let packed = vitals_options(value)? as u64;
+    let packed = vitals_options(value);
+    if packed < 0.0 {
+        return Err(Fault::Options.error());
+    }
+    let packed = packed as u64;
     Ok(Options {
         capacity: (packed >> 8) as usize,
         level: filter((packed >> 4) as u8 & 0xf),

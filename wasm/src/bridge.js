@@ -82,8 +82,14 @@ function fault(r, what) {
   return new Kind(message.replace("$", () => cut).replace("%", () => UNITS[code >> 4][0]));
 }
 
-// The error the constructor throws, by `Fault` number.
+// The error the constructor throws, by `Fault` number: 13
+// (`Fault::Options`) is the one `vitals_options` kept.
 export function vitals_fault(code) {
+  if (code === 13) {
+    const error = optionsError;
+    optionsError = null;
+    return error;
+  }
   return fault(-1 - code, "");
 }
 
@@ -163,17 +169,28 @@ function levelArg(value, what, mode) {
   return filter;
 }
 
-// `new Vitals(options)`: capacity * 256 + level * 16 + console.
+// What was wrong with the last options `vitals_options` refused, for the
+// constructor to throw (`vitals_fault(13)`).
+let optionsError = null;
+
+// `new Vitals(options)`: capacity * 256 + level * 16 + console; or -1 when
+// they are wrong, the error kept in `optionsError` (thrown by the
+// constructor, so the module needs no glue to catch it).
 export function vitals_options(value) {
-  const o = options(value, "options");
-  const capacity = number(o, "capacityBytes", "options", true) ?? 65536;
-  if (capacity < 256 || capacity > 268435456) {
-    throw new RangeError("options.capacityBytes must be from 256 to 268435456 (256 MiB)");
+  try {
+    const o = options(value, "options");
+    const capacity = number(o, "capacityBytes", "options", true) ?? 65536;
+    if (capacity < 256 || capacity > 268435456) {
+      throw new RangeError("options.capacityBytes must be from 256 to 268435456 (256 MiB)");
+    }
+    let given = field(o, "level");
+    const level = given === undefined ? 2 : levelFilter(given, "options.level");
+    given = field(o, "console");
+    return capacity * 256 + level * 16 + (given === undefined ? 0 : levelArg(given, "options.console", 2));
+  } catch (error) {
+    optionsError = error;
+    return -1;
   }
-  let given = field(o, "level");
-  const level = given === undefined ? 2 : levelFilter(given, "options.level");
-  given = field(o, "console");
-  return capacity * 256 + level * 16 + (given === undefined ? 0 : levelArg(given, "options.console", 2));
 }
 
 // `entries(query)`: since, limit (Infinity for none), level filter, type
@@ -261,9 +278,9 @@ export function vitals_panic() {
 // `value` with the unit of code `unit` as the core's `format::Value` shows
 // it (the rules of `Value::shown`: non-finite values as words, bytes scaled
 // to KiB … EiB with one decimal, other units whole or with one decimal,
-// no unit as the shortest form), written into `out` (the module's memory);
-// the bytes written.
-export function vitals_value(value, unit, out) {
+// no unit as the shortest form), written into the `cap` bytes at address `at`
+// of the module's memory (an i32: read as unsigned); the bytes written.
+export function vitals_value(value, unit, at, cap) {
   let text = String(value);
   if (!Number.isFinite(value)) {
     text = value > 0 ? "+Inf" : value < 0 ? "-Inf" : "NaN";
@@ -274,7 +291,9 @@ export function vitals_value(value, unit, out) {
   } else if (unit) {
     text = value.toFixed(Math.abs(value) < 1e15 && Number.isInteger(value) ? 0 : 1) + UNITS[unit][1];
   }
-  return encoder.encodeInto(text, out).written;
+  fresh();
+  at >>>= 0;
+  return encoder.encodeInto(text, bytes.subarray(at, at + cap)).written;
 }
 
 function names(ptr, len) {

@@ -34,17 +34,20 @@ extern "C" {
     /// constructor to throw.
     pub(crate) fn vitals_fault(code: u8) -> JsValue;
     /// The options of `new Vitals(options)`, checked: capacity × 256 +
-    /// level × 16 + console; a `TypeError` or `RangeError` naming the
-    /// option otherwise.
-    #[wasm_bindgen(catch)]
-    pub(crate) fn vitals_options(value: &JsValue) -> Result<f64, JsValue>;
+    /// level × 16 + console; or −1 when they are wrong, `bridge.js`
+    /// keeping the `TypeError` or `RangeError` naming the option (or what
+    /// a getter threw) for `vitals_fault(Fault::Options)`. (Not thrown
+    /// here: catching it would bring the module its own exception glue.)
+    pub(crate) fn vitals_options(value: &JsValue) -> f64;
     /// Writes `value` with the unit of code `unit` as the core's
     /// `format::Value` shows it (`93.5%`, `1.5 GiB`; its rules in
-    /// `Value::shown`, its numbers as JavaScript writes them) into `out`
-    /// as UTF-8; the bytes written. (Into a buffer of the module's, not as
-    /// a returned `String`: no string comes into the module, so it needs no
-    /// code to take one.)
-    pub(crate) fn vitals_value(value: f64, unit: u8, out: &mut [u8]) -> usize;
+    /// `Value::shown`, its numbers as JavaScript writes them) as UTF-8
+    /// into the `cap` bytes at `at` in the module's memory; the bytes
+    /// written. (Into a buffer of the module's, not as a returned
+    /// `String`: no string comes into the module, so it needs no code to
+    /// take one; by address as an `i32`, which `bridge.js` reads as
+    /// unsigned, so the import needs no glue of its own.)
+    pub(crate) fn vitals_value(value: f64, unit: u8, at: i32, cap: i32) -> usize;
     /// `console.error` that the module panicked (the size-first build's
     /// panic handler: see `panic.rs`).
     pub(crate) fn vitals_panic();
@@ -133,6 +136,15 @@ impl CallArgs {
 
     /// The text (`bridge.js` writes only whole characters).
     pub(crate) fn text(&self) -> &str {
-        core::str::from_utf8(self.text.get(..self.text_len).unwrap_or_default()).unwrap_or_default()
+        utf8(self.text.get(..self.text_len).unwrap_or_default())
     }
+}
+
+/// `bytes` as text, or `""` when they are not all UTF-8 (`bridge.js`
+/// writes only whole characters). By `utf8_chunks` rather than
+/// `str::from_utf8`, whose fast path for long ASCII runs costs the module
+/// about 40 bytes gzipped for texts of a few dozen bytes.
+pub(crate) fn utf8(bytes: &[u8]) -> &str {
+    let mut chunks = bytes.utf8_chunks();
+    chunks.next().filter(|chunk| chunk.valid().len() == bytes.len()).map_or("", |chunk| chunk.valid())
 }

@@ -8,7 +8,7 @@ use core::fmt::Write;
 
 use vitals_core::{write_crossing_with, Crossing, Direction, MetricNames, Ring};
 
-use crate::bridge::vitals_value;
+use crate::bridge::{utf8, vitals_value};
 
 /// Writes `crossing` into `ring`: the event, then the log entry in the
 /// core's words (`write_crossing_with`), each value with its unit as the
@@ -25,7 +25,7 @@ pub(crate) fn write<B: AsRef<[u8]> + AsMut<[u8]>>(
         // JavaScript writes any value in at most 30 characters (ASCII but
         // for `°C`).
         let mut text = [0u8; 40];
-        let len = vitals_value(value, unit.code(), &mut text);
-        out.write_str(core::str::from_utf8(text.get(..len).unwrap_or_default()).unwrap_or_default())
+        let len = vitals_value(value, unit.code(), text.as_mut_ptr() as i32, text.len() as i32);
+        out.write_str(utf8(text.get(..len).unwrap_or_default()))
     });
 }

@@ -42,6 +42,9 @@ pub(crate) enum Fault {
     Conflict,
     /// `metric name must be non-empty and use only letters, digits, …`
     BadName,
+    /// What `vitals_options` found wrong with the constructor's options
+    /// (kept in `bridge.js`, which has no message for it here).
+    Options,
 }
 
 impl Fault {

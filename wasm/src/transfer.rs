@@ -4,12 +4,8 @@
 use alloc::vec::Vec;
 use core::cell::Cell;
 
-use vitals_core::wire::{encode_frame, Decoded, Decoder, MAX_FRAME_LEN};
-use vitals_core::{Cursor, Description, Entry, EntryKind, Event, MetricId, Policy, Registry, Ring, Series};
-
-/// Room for the names frames: 64 custom metrics and 32 labels, each a
-/// record of at most about 70 bytes.
-const NAMES_BYTES: usize = 8 * 1024;
+use vitals_core::wire::{encode_frame, Decoded, Decoder, DescriptionFrames, MAX_FRAME_LEN};
+use vitals_core::{Cursor, Description, Entry, EntryKind, Event, MetricId, Registry, Ring, Series};
 
 /// Every stored entry as frames, oldest first, then the names of the
 /// custom metrics and instance labels in `registry` as description records
@@ -29,14 +25,13 @@ where
     let mut out = Vec::new();
     out.reserve(ring.used_bytes() + ring.used_bytes() / 8 + 64);
     append_frames(ring, &mut out);
-    // Zeroed as the page's ring is (`vec!` would bring its own allocation path).
-    let mut buffer = Vec::new();
-    buffer.extend(core::iter::repeat_n(0u8, NAMES_BYTES));
-    let mut names = Ring::new(buffer, Policy::DropNewest).starting_at(ring.next_seq());
+    let mut frame = [0u8; MAX_FRAME_LEN];
+    let mut names =
+        DescriptionFrames::new(&mut frame, ring.next_seq(), now_us, |frame| out.extend_from_slice(frame));
     registry.descriptions(|description| {
-        let _ = names.push_description(now_us, description);
+        names.push(&description);
     });
-    append_frames(&names, &mut out);
+    names.finish();
     out
 }
 

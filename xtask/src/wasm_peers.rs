@@ -1,9 +1,9 @@
 //! `cargo xtask bench`'s wasm size beside its peers: `vitals_wasm_bg.wasm`
 //! as the web step built it, and two tiny cdylibs that log through
 //! `console_log` and `tracing-wasm`, built here the same way: the
-//! workspace's `min-size` profile, `wasm-bindgen --target web` at the
-//! locked version, `wasm-opt -Oz` (metadata stripped: see
-//! [`web::WASM_OPT_SHRINK`]), then `gzip -9`.
+//! workspace's `min-size` profile with [`web::WASM_RUSTFLAGS`],
+//! `wasm-bindgen --target web` at the locked version, `wasm-opt -Oz`
+//! (and the rest of [`web::WASM_OPT_SHRINK`]), then `gzip -9`.
 //!
 //! The peers live in their own throw-away workspace under
 //! `target/wasm-peers/`, so their dependencies never enter the project's
@@ -196,13 +196,11 @@ pub(crate) fn measure(results: &Path) -> Result<()> {
     write_workspace(&wasm_bindgen)?;
     let dir = peers_dir();
     let target = dir.join("target");
-    let mut build = Cmd::cargo().dir(&dir).env("CARGO_TARGET_DIR", target.display().to_string()).args([
-        "build",
-        "--target",
-        web::WASM,
-        "--profile",
-        "min-size",
-    ]);
+    let mut build = Cmd::cargo()
+        .dir(&dir)
+        .env("CARGO_TARGET_DIR", target.display().to_string())
+        .env("RUSTFLAGS", web::wasm_rustflags())
+        .args(["build", "--target", web::WASM, "--profile", "min-size"]);
     for peer in PEERS {
         build = build.args(["-p", peer.package]);
     }

@@ -107,7 +107,8 @@ export function sampler_stop(sampler) {
   sampler.frames = sampler.tasks = null;
 }
 
-export function sampler_read(sampler, out) {
+export function sampler_read(sampler, wasmMemory, at, len) {
+  const out = new Float64Array(wasmMemory.buffer, at >>> 0, len);
   out.fill(NaN);
   const performance = attempt(() => globalThis.performance);
   const memory = attempt(() => performance.memory);
@@ -138,4 +139,8 @@ export function sampler_read(sampler, out) {
 export function time_origin() {
   const origin = finite(attempt(() => globalThis.performance.timeOrigin));
   return Number.isNaN(origin) ? Date.now() : origin;
+}
+
+export function date_now() {
+  return Date.now();
 }

@@ -52,7 +52,9 @@ use wasm_bindgen::JsValue;
 extern "C" {
     fn sampler_start() -> JsValue;
     fn sampler_stop(sampler: &JsValue);
-    fn sampler_read(sampler: &JsValue, out: &mut [f64]);
+    /// Writes one reading into the `len` numbers at `at` in `memory`
+    /// (by address, read as unsigned, so the import needs no glue).
+    fn sampler_read(sampler: &JsValue, memory: &JsValue, at: i32, len: i32);
 }
 
 /// Reads browser metrics. Creating one starts the frame counter, the
@@ -93,7 +95,7 @@ impl BrowserSampler {
     /// `Vec`, for a caller that stores each reading as it comes.
     pub fn read_each(&mut self, mut f: impl FnMut(Series, f64)) {
         let mut values = [f64::NAN; BROWSER_METRICS.len()];
-        sampler_read(&self.browser, &mut values);
+        sampler_read(&self.browser, &wasm_bindgen::memory(), values.as_mut_ptr() as i32, values.len() as i32);
         for (id, value) in self.metrics.ids().into_iter().zip(values) {
             if value.is_nan() {
                 continue;
