@@ -243,6 +243,54 @@ return {
 
 const TABLE_TEXT: &str = "return document.querySelector('#log tbody').innerText;";
 
+/// Times `vitals.info(target, message)` in the page's own module: the
+/// `min-size`, `no_std` build in `wasm/www/pkg` that a page loads, where
+/// `tests/speed.rs` times the release build its tests link. Loaded into a
+/// page of the test server with nothing else on it (its 404 page), 3
+/// rounds of warm-up, then the median of 21 rounds of 20 000 calls.
+const PAGE_LOG_BENCH: &str = r#"
+    window.vitalsBench = undefined;
+    import("/pkg/vitals_wasm.js").then(async (module) => {
+        await module.default();
+        const vitals = new module.Vitals({ console: false });
+        const round = (calls) => {
+            const start = performance.now();
+            for (let i = 0; i < calls; i++) vitals.info("bench", "a log message of typical length");
+            return (performance.now() - start) * 1e6 / calls;
+        };
+        for (let r = 0; r < 3; r++) round(10000);
+        const rounds = [];
+        for (let r = 0; r < 21; r++) rounds.push(round(20000));
+        rounds.sort((a, b) => a - b);
+        vitals.free();
+        window.vitalsBench = rounds[10];
+    }, (error) => { window.vitalsBench = String(error); });
+"#;
+
+/// A speed figure, not a check: `cargo xtask bench` runs it (see
+/// [`PAGE_LOG_BENCH`]) and reads the line it prints.
+#[test]
+#[ignore = "a speed figure of the built page: run by `cargo xtask bench`, or \
+            `cargo test --release -p vitals-wasm --test e2e -- --ignored log_call --nocapture`"]
+fn log_call_in_the_page_build() {
+    let www = workspace_root().join("wasm/www");
+    assert!(www.join("pkg/vitals_wasm_bg.wasm").is_file(), "no built page: run `cargo xtask web` first");
+    let temp = TempDir::new();
+    let server = StaticServer::start(&www);
+    let mut browser = Browser::start(&temp.0);
+    browser.navigate(&format!("http://127.0.0.1:{}/speed", server.port));
+    browser.execute(PAGE_LOG_BENCH, json!([]));
+    let ns = wait_for("the page's log call figure", || {
+        let result = browser.execute("return window.vitalsBench ?? null;", json!([]));
+        match result {
+            Value::Number(ns) => Ok(ns.as_f64().unwrap_or(f64::NAN)),
+            Value::String(error) => panic!("the page's module failed: {error}"),
+            other => Err(other.to_string()),
+        }
+    });
+    println!("log call from JavaScript, page build: {ns:.1} ns (median of 21 rounds of 20000)");
+}
+
 /// A dump as a firmware streams it: a boot event, log lines at every level
 /// and samples of catalog metrics, in wire frames. Returns the bytes and
 /// how many entries they hold.

@@ -156,32 +156,46 @@ pub(crate) fn bench_steps(results: &Path) -> Vec<Step> {
     let native_speed = Cmd::cargo()
         .args(["test", "--release", "-p", MODULE_CRATE, "--test", "speed"])
         .args(["--", "--ignored", "--nocapture"]);
+    // The log call in the page's own module (`min-size`, `no_std`), as
+    // `wasm/www` loads it (`tests/e2e.rs`).
+    let page_speed = Cmd::cargo().args(["test", "--release", "-p", MODULE_CRATE, "--test", "e2e"]).args([
+        "--",
+        "--ignored",
+        "--exact",
+        "log_call_in_the_page_build",
+        "--nocapture",
+    ]);
     let results = results.to_path_buf();
     vec![
         Step::new("setup (web)").call(setup),
         Step::new("build (web page, min-size)").call(build_page),
         Step::new("size (vitals_wasm_bg.wasm)").call(report_size),
         Step::new(format!(
-            "speed (log call from JavaScript, ring push in wasm and natively; {SPEED_RUNS} runs each)"
+            "speed (log call from JavaScript in the test and page builds, ring push in wasm and natively; \
+             {SPEED_RUNS} runs each)"
         ))
-        .call(move || speed_runs(&browser_speed, &native_speed, &results)),
+        .call(move || {
+            speed_runs(
+                &[(&browser_speed, "browser"), (&native_speed, "native"), (&page_speed, "page")],
+                &results,
+            )
+        }),
     ]
 }
 
 /// Runs of each speed test in `cargo xtask bench`.
 const SPEED_RUNS: usize = 3;
 
-/// Runs the browser and the native speed tests [`SPEED_RUNS`] times each,
-/// alternating, so both see the machine as it was over the same minute (on
-/// a shared machine a run can take half again as long as the one before),
-/// and keeps every run's output, one after the other, in
-/// `wasm-speed-browser.txt` and `wasm-speed-native.txt`; the report takes
-/// the median of the runs.
-fn speed_runs(browser: &Cmd, native: &Cmd, results: &Path) -> Result<()> {
-    let mut outputs = [String::new(), String::new()];
+/// Runs the speed tests [`SPEED_RUNS`] times each, in turn (the browser's,
+/// the native ring push, the page build's log call), so all see the
+/// machine as it was over the same minute (on a shared machine a run can
+/// take half again as long as the one before), and keeps every run's
+/// output, one after the other, in `wasm-speed-<name>.txt`; the report
+/// takes the median of the runs.
+fn speed_runs(tests: &[(&Cmd, &str)], results: &Path) -> Result<()> {
+    let mut outputs = vec![String::new(); tests.len()];
     for run in 1..=SPEED_RUNS {
-        for ((test, name), output) in [(browser, "browser"), (native, "native")].into_iter().zip(&mut outputs)
-        {
+        for ((test, name), output) in tests.iter().zip(&mut outputs) {
             let file = results.join(format!("wasm-speed-{name}.{run}.txt"));
             test.run_tee(&file)?;
             let text = fs::read_to_string(&file)
@@ -189,7 +203,7 @@ fn speed_runs(browser: &Cmd, native: &Cmd, results: &Path) -> Result<()> {
             output.push_str(&text);
         }
     }
-    for (name, output) in ["browser", "native"].into_iter().zip(outputs) {
+    for ((_, name), output) in tests.iter().zip(outputs) {
         let file = results.join(format!("wasm-speed-{name}.txt"));
         fs::write(&file, output)
             .map_err(|e| Error::new(format!("could not write {}: {e}", file.display())))?;

@@ -28,6 +28,8 @@ pub(crate) mod files {
     pub(crate) const WASM_SPEED_BROWSER: &str = "wasm-speed-browser.txt";
     /// The same test's native ring push.
     pub(crate) const WASM_SPEED_NATIVE: &str = "wasm-speed-native.txt";
+    /// The log call in the page's own build (`tests/e2e.rs`).
+    pub(crate) const WASM_SPEED_PAGE: &str = "wasm-speed-page.txt";
     /// The firmware footprint tables.
     pub(crate) const FIRMWARE: &str = "firmware-footprint.md";
     /// When the run started and ended, and the machine it ran on.
@@ -95,8 +97,10 @@ pub(crate) struct Results {
     pub(crate) footprint_series: Vec<Reading>,
     /// wasm module sizes by module name (`vitals-wasm`, `console_log`, ...).
     pub(crate) wasm_sizes: BTreeMap<String, WasmSize>,
-    /// A `log` call from JavaScript, ns.
+    /// A `log` call from JavaScript, ns: into the release build the
+    /// tests link, and into the page's own `min-size` build.
     pub(crate) js_log_call_ns: Option<f64>,
+    pub(crate) page_log_call_ns: Option<f64>,
     /// Ring push inside wasm and natively, ns.
     pub(crate) wasm_push_ns: Option<f64>,
     pub(crate) native_push_ns: Option<f64>,
@@ -133,6 +137,7 @@ impl Results {
         let sizes = read(files::WASM_SIZES);
         let browser = read(files::WASM_SPEED_BROWSER);
         let native = read(files::WASM_SPEED_NATIVE);
+        let page = read(files::WASM_SPEED_PAGE);
         let firmware = read(files::FIRMWARE);
 
         found.ring_bytes_per_sample = core.as_deref().and_then(ring_density);
@@ -151,6 +156,8 @@ impl Results {
         found.js_log_call_ns = browser.as_deref().and_then(|t| ns_median(t, "log call from JavaScript:"));
         found.wasm_push_ns = browser.as_deref().and_then(|t| ns_median(t, "ring push, wasm:"));
         found.native_push_ns = native.as_deref().and_then(|t| ns_median(t, "ring push, native:"));
+        found.page_log_call_ns =
+            page.as_deref().and_then(|t| ns_median(t, "log call from JavaScript, page build:"));
         if let Some(md) = firmware {
             found.firmware = firmware_targets(&md);
             found.wire = wire(&md);
