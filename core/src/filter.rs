@@ -208,23 +208,23 @@ impl<const N: usize> TargetFilters<N> {
     }
 
     /// The filter that applies to `target`: the longest matching rule's, or the default.
-    ///
-    /// `target` is text or, as a ring stores it, bytes: matching compares
-    /// bytes, so a target need not be checked as UTF-8 first.
+    pub fn level_for(&self, target: &str) -> LevelFilter {
+        self.level_for_bytes(target.as_bytes())
+    }
+
+    /// [`level_for`](Self::level_for) a target as a ring stores it, as
+    /// bytes: matching compares bytes, so it need not be checked as UTF-8
+    /// first.
     ///
     /// ```
     /// use vitals_core::{LevelFilter, TargetFilters};
     ///
     /// let filters = TargetFilters::<4>::parse("warn,app::net=debug").unwrap();
-    /// assert_eq!(filters.level_for("app::net::tcp"), LevelFilter::Debug);
-    /// assert_eq!(filters.level_for(b"app::net".as_slice()), LevelFilter::Debug);
+    /// assert_eq!(filters.level_for_bytes(b"app::net::tcp"), LevelFilter::Debug);
+    /// assert_eq!(filters.level_for_bytes(b"app::net\xff"), LevelFilter::Warn);
     /// assert_eq!(filters.level_for("app::network"), LevelFilter::Warn);
     /// ```
-    pub fn level_for<T: AsRef<[u8]> + ?Sized>(&self, target: &T) -> LevelFilter {
-        self.level_for_bytes(target.as_ref())
-    }
-
-    fn level_for_bytes(&self, target: &[u8]) -> LevelFilter {
+    pub fn level_for_bytes(&self, target: &[u8]) -> LevelFilter {
         let mut best: Option<&TargetRule> = None;
         for rule in &self.rules {
             if prefix_matches(rule.target.as_bytes(), target)
@@ -236,10 +236,15 @@ impl<const N: usize> TargetFilters<N> {
         best.map_or(self.default, |rule| rule.filter)
     }
 
-    /// Whether an entry at `level` from `target` (text or bytes, as for
-    /// [`level_for`](Self::level_for)) passes.
-    pub fn enabled<T: AsRef<[u8]> + ?Sized>(&self, level: Level, target: &T) -> bool {
-        self.level_for_bytes(target.as_ref()).allows(level)
+    /// Whether an entry at `level` from `target` passes.
+    pub fn enabled(&self, level: Level, target: &str) -> bool {
+        self.level_for_bytes(target.as_bytes()).allows(level)
+    }
+
+    /// [`enabled`](Self::enabled) for a target as bytes (see
+    /// [`level_for_bytes`](Self::level_for_bytes)).
+    pub fn enabled_bytes(&self, level: Level, target: &[u8]) -> bool {
+        self.level_for_bytes(target).allows(level)
     }
 
     /// The most verbose filter any rule or the default allows: what a global

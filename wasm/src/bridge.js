@@ -72,6 +72,8 @@ const FAULTS = [
   [RangeError, "metric name is longer than 48 bytes"],
   [TypeError, 'metric "$" exists with another unit or kind'],
   [TypeError, "metric name must be non-empty and use only letters, digits, `_`, `.`, `:` or `-`"],
+  // 13, `Fault::Options`: the constructor's, the error `vitals_options` kept
+  // (see `vitals_fault`); `_call` never returns it.
 ];
 
 // The error of a negative result `r` of `_call` (see `Fault::code`).

@@ -230,7 +230,7 @@ impl Vitals {
         let message = scratch.get(message_start..message_start + args.message_len).unwrap_or_default();
         let mut mirror = false;
         let mut seq = None;
-        if filters.enabled(level, target) {
+        if filters.enabled_bytes(level, target) {
             let now = clock.at(args.date_ms);
             seq = ring.push_log_truncated(now, level, target, message, args.truncated).ok();
             mirror = console.allows(level);

@@ -60,7 +60,8 @@ pub(crate) fn report() -> String {
 /// Makes sure `need` bytes are free on the disk of the target directory,
 /// removing the build caches `spare` names, in order, until they are (all
 /// of them rebuilt by the step that made them, if ever run again). Nothing
-/// is removed while there is room. Not finding room is not an error here:
+/// is removed while there is room, nor anything outside the workspace
+/// (a `CARGO_TARGET_DIR` elsewhere is left alone). Not finding room is not an error here:
 /// the step then runs and, should it fail, [`explain`] says why.
 pub(crate) fn make_room(need: u64, spare: &[PathBuf]) -> crate::error::Result<()> {
     let target = workspace::target_dir();
@@ -69,7 +70,9 @@ pub(crate) fn make_room(need: u64, spare: &[PathBuf]) -> crate::error::Result<()
         if free >= need {
             return Ok(());
         }
-        if !dir.exists() {
+        // Only caches of this workspace: a `CARGO_TARGET_DIR` shared with
+        // other projects keeps theirs.
+        if !dir.exists() || !dir.starts_with(workspace::root()) {
             continue;
         }
         println!(

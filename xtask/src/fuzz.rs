@@ -34,9 +34,6 @@ pub(crate) const SMOKE_SECS: u64 = 20;
 /// The fuzz crate, its own workspace.
 const FUZZ_DIR: &str = "fuzz";
 
-/// The target `cargo fuzz` builds for (the host's), a directory of its cache.
-const HOST_TARGET: &str = "x86_64-unknown-linux-gnu";
-
 /// An input slower than this many seconds is a finding (a hang).
 const UNIT_TIMEOUT_SECS: u64 = 10;
 
@@ -117,7 +114,9 @@ fn fuzz_target_dir() -> PathBuf {
 /// done (see `disk::make_room`); the corpus beside them stays.
 pub(crate) fn build_caches() -> Vec<PathBuf> {
     let dir = fuzz_target_dir();
-    vec![dir.join(HOST_TARGET), dir.join("release")]
+    // `cargo fuzz` builds for the host (Linux here), into a folder named after it.
+    let host = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
+    vec![dir.join(host), dir.join("release")]
 }
 
 /// Builds every target.

@@ -249,6 +249,7 @@ fn spent_caches(step: Late) -> Vec<PathBuf> {
     dirs.push(crate::firmware::target_dir());
     dirs.push(workspace::root().join(LINK_CHECK_DIR).join("target"));
     dirs.extend(NO_STD_TARGETS.iter().map(|t| target.join(t)));
+    dirs.push(target.join("release"));
     dirs.push(target.join("debug"));
     dirs
 }

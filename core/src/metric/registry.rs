@@ -74,7 +74,8 @@ pub enum RegistryError {
     Full,
     /// The name or label is longer than 48 bytes.
     NameTooLong,
-    /// The name is empty or uses characters other than `[A-Za-z0-9_.:-]`.
+    /// The name is empty or uses characters other than `[A-Za-z0-9_.:-]`,
+    /// or the label is empty.
     BadName,
     /// The name belongs to a catalog metric or was registered with another unit or kind.
     Conflict,
@@ -144,8 +145,13 @@ impl<const M: usize, const L: usize> Registry<M, L> {
     /// Gives an instance a human label (`/home`, `eth0`, `cpu3`).
     ///
     /// # Errors
-    /// [`RegistryError::Full`] or [`RegistryError::NameTooLong`].
+    /// [`RegistryError::Full`], [`RegistryError::NameTooLong`], or
+    /// [`RegistryError::BadName`] for an empty label (which no description
+    /// record could carry).
     pub fn set_label(&mut self, series: Series, label: &str) -> Result<(), RegistryError> {
+        if label.is_empty() {
+            return Err(RegistryError::BadName);
+        }
         let mut stored = heapless::String::new();
         stored.push_str(label).map_err(|_| RegistryError::NameTooLong)?;
         if let Some(existing) = self.labels.iter_mut().find(|l| l.series == series) {
@@ -290,6 +296,7 @@ mod tests {
         let mut r2: Registry<1, 1> = Registry::new();
         assert_eq!(r2.register(&long, Unit::None, MetricKind::Gauge), Err(RegistryError::NameTooLong));
         r.set_label(MetricId::NET_RX_BYTES.instance(1), "eth0").unwrap();
+        assert_eq!(r.set_label(MetricId::NET_RX_BYTES.instance(2), ""), Err(RegistryError::BadName));
         r.set_label(MetricId::NET_RX_BYTES.instance(1), "eth1").unwrap();
         assert_eq!(r.find_instance(MetricId::NET_RX_BYTES, "eth1"), Some(1));
         assert_eq!(r.set_label(MetricId::NET_TX_BYTES.instance(1), "eth1"), Err(RegistryError::Full));

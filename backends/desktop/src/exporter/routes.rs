@@ -147,20 +147,24 @@ fn entries_wire(hub: &Hub, since: u64, limit: usize) -> Vec<u8> {
 
 /// Frames of what the hub's names say, numbered to end at `before`: as
 /// many frames as they take, so none is lost however many there are.
+/// Counted and written under one hold of the names, so a label added
+/// between the two cannot shift the numbers. (When fewer entries than
+/// names came before, they are numbered from 0 and share numbers with the
+/// first entries; a reader takes them all the same.)
 fn descriptions(hub: &Hub, before: u64, frame: &mut [u8]) -> Vec<u8> {
-    let mut count = 0u64;
-    hub.with_names(|names| names.descriptions(|_| count += 1));
     let mut out = Vec::new();
     let now = hub.now_us();
-    let mut frames = DescriptionFrames::new(frame, before.saturating_sub(count), now, |frame| {
-        out.extend_from_slice(frame)
-    });
     hub.with_names(|names| {
+        let mut count = 0u64;
+        names.descriptions(|_| count += 1);
+        let mut frames = DescriptionFrames::new(frame, before.saturating_sub(count), now, |frame| {
+            out.extend_from_slice(frame)
+        });
         names.descriptions(|description| {
             frames.push(&description);
-        })
+        });
+        frames.finish();
     });
-    frames.finish();
     out
 }
 

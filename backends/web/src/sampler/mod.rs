@@ -52,8 +52,10 @@ use wasm_bindgen::JsValue;
 extern "C" {
     fn sampler_start() -> JsValue;
     fn sampler_stop(sampler: &JsValue);
-    /// Writes one reading into the `len` numbers at `at` in `memory`
-    /// (by address, read as unsigned, so the import needs no glue).
+    /// Writes one reading into the `len` numbers at `at` in `memory` (an
+    /// address, read as unsigned, and 8-aligned as an `[f64; N]` is, which
+    /// a `Float64Array` on it needs): numbers rather than a slice, so
+    /// wasm-bindgen adds no glue of its own for it.
     fn sampler_read(sampler: &JsValue, memory: &JsValue, at: i32, len: i32);
 }
 
