@@ -14,7 +14,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 extern "C" {
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
-
 }
 
 #[wasm_bindgen(module = "/src/sampler/browser.js")]

@@ -44,21 +44,14 @@ pub fn encode_frame<B: AsRef<[u8]> + AsMut<[u8]>>(
     let (first_seq, base_ts) = reader.position();
 
     let mut frame = Frame::new(out);
-    frame.push(&[VERSION, if anchor.is_some() { FLAG_ANCHOR } else { 0 }]);
-    frame.push_varint(first_seq);
-    frame.push_varint(base_ts);
-    if let Some(offset) = anchor {
-        frame.push_varint(varint::zigzag(offset));
-    }
-    // Room for the checksum and, outside the COBS body, the terminator.
-    let fits = |raw: usize| encoded_max(raw + CRC_LEN) < limit;
-    if !fits(frame.raw_len) {
+    frame.header(first_seq, base_ts, anchor);
+    if !frame.fits(0) {
         return EncodedFrame::default();
     }
     let mut entries = 0;
     let mut more = false;
     while let Some((raw, header)) = next {
-        if fits(frame.raw_len + raw.len()) {
+        if frame.fits(raw.len()) {
             frame.push(raw);
             reader.pass(&header);
             entries += 1;
@@ -144,14 +137,12 @@ impl<'a, F: FnMut(&[u8])> DescriptionFrames<'a, F> {
         let mut record = [0u8; MAX_EVENT_RECORD];
         let len = record::write_description(&mut record, description, 0);
         let raw = record.get(..len).unwrap_or_default();
-        if self.entries > 0 && !self.fits(self.frame.raw_len + len) {
+        if self.entries > 0 && !self.frame.fits(len) {
             self.flush();
         }
         if self.entries == 0 {
-            self.frame.push(&[VERSION, 0]);
-            self.frame.push_varint(self.seq);
-            self.frame.push_varint(self.timestamp_us);
-            if !self.fits(self.frame.raw_len + len) {
+            self.frame.header(self.seq, self.timestamp_us, None);
+            if !self.frame.fits(len) {
                 self.frame.reset();
                 return false;
             }
@@ -168,18 +159,15 @@ impl<'a, F: FnMut(&[u8])> DescriptionFrames<'a, F> {
         self.written
     }
 
-    /// Whether `raw` bytes, with the checksum, fit the buffer encoded.
-    fn fits(&self, raw: usize) -> bool {
-        encoded_max(raw + CRC_LEN) < self.frame.body.out.len()
-    }
-
     /// Ends the frame being written, if any, and hands it to `emit`.
     fn flush(&mut self) {
         if self.entries == 0 {
             return;
         }
         // `fits` allowed for the worst case, so this always holds.
-        if let Some(bytes) = self.frame.finish() {
+        let finished = self.frame.finish();
+        debug_assert!(finished.is_some(), "a description frame overran its buffer");
+        if let Some(bytes) = finished {
             (self.emit)(self.frame.body.out.get(..bytes).unwrap_or_default());
             self.written += self.entries;
         }
@@ -215,6 +203,24 @@ impl<'a> Frame<'a> {
         let mut field = [0u8; varint::MAX_LEN];
         let len = varint::write(value, &mut field);
         self.push(field.get(..len).unwrap_or_default());
+    }
+
+    /// Writes the header: version, flags, the first record's sequence
+    /// number, the timestamp its step starts from, and the anchor, if any.
+    fn header(&mut self, first_seq: u64, base_ts: u64, anchor: Option<i64>) {
+        self.push(&[VERSION, if anchor.is_some() { FLAG_ANCHOR } else { 0 }]);
+        self.push_varint(first_seq);
+        self.push_varint(base_ts);
+        if let Some(offset) = anchor {
+            self.push_varint(varint::zigzag(offset));
+        }
+    }
+
+    /// Whether `more` bytes after those pushed still fit the buffer once
+    /// encoded, with the checksum and, outside the COBS body, the
+    /// terminator.
+    fn fits(&self, more: usize) -> bool {
+        encoded_max(self.raw_len + more + CRC_LEN) < self.body.out.len()
     }
 
     /// Empties the frame for the next one, in the same buffer.
